@@ -1,0 +1,1 @@
+# answer: see its README section

@@ -1,0 +1,265 @@
+/*
+ * rules/rules.h - the override rules engine shared by mxshimd, libmxshim.so
+ * and the mxshim command.
+ *
+ * The language is ../shared/spec/rules.md (VPOP3 "DNS overrides" plus the
+ * marked extensions); doc/mxshim.conf.5 is its user-facing description.
+ *
+ * Life cycle:
+ *   rules_load_file() / rules_load_buffer() parse a whole file into an
+ *   immutable struct rules.  Any error rejects the whole file: the caller
+ *   keeps whatever set it had.  A loaded set is read-only and may be shared
+ *   by any number of threads until rules_free().
+ *
+ * Evaluation is restartable so that synchronous callers (the shim, the
+ * command) and asynchronous ones (the resolver) use the same code:
+ *
+ *   struct rules_real real = { 0 };
+ *   for (;;) {
+ *       rc = rules_eval(set, qname, &ctx, &real, NULL, &res);
+ *       if (rc != RULES_NEED)
+ *           break;
+ *       fetch the MX RRset of res.need (a lowercase name without trailing
+ *       dot) and rules_real_add() it;  the pointers given must stay valid
+ *       until the last rules_eval() call that uses them.
+ *   }
+ *
+ * The engine holds no locks and allocates nothing in rules_eval() except
+ * PCRE2 match data, once per thread.  It knows nothing about sockets or DNS
+ * wire format: see answer/answer.h for that.
+ */
+#ifndef MXSHIM_RULES_H
+#define MXSHIM_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Limits of the language (rules.md) and of one answer. */
+#define RULES_MAX_LINE		4096	/* bytes per line, newline excluded */
+#define RULES_MAX_NAME		253	/* presentation length, no trailing dot */
+#define RULES_MAX_RECORDS	64	/* MX records in one synthesized answer */
+#define RULES_MAX_REAL		8	/* real MX RRsets one evaluation may use */
+#define RULES_MAX_REAL_MX	64	/* records kept from one real MX RRset */
+#define RULES_DEFAULT_PRIORITY	10
+#define RULES_DEFAULT_PORT	25
+#define RULES_DEFAULT_TTL	60
+
+/* Suffix of the synthetic host names given to address targets (RFC 6761). */
+#define RULES_SYNTH_SUFFIX	"mxshim.invalid"
+
+struct rules;	/* opaque, immutable once loaded */
+
+/* ---- loading ---------------------------------------------------------- */
+
+/* One diagnostic: error or warning, with its position (1-based). */
+struct rules_diag {
+	const char	*file;
+	unsigned	 line;
+	unsigned	 column;
+	int		 is_error;	/* 0: warning */
+	const char	*message;	/* what was found and what was expected */
+};
+
+/* Called once per diagnostic, in file order.  May be NULL. */
+typedef void rules_diag_fn(void *arg, const struct rules_diag *d);
+
+struct rules_load_opts {
+	rules_diag_fn	*diag;		/* where errors and warnings go */
+	void		*diag_arg;
+	size_t		 max_bytes;	/* 0: no limit; larger files are refused */
+	size_t		 max_lines;	/* 0: no limit */
+	int		 max_errors;	/* stop reporting after this many; 0: 100 */
+};
+
+/*
+ * Parse and compile the file at path.  Returns the rule set, or NULL when
+ * the file cannot be read or has any error (reported through opts->diag,
+ * and through errno for I/O errors).  opts may be NULL.
+ */
+struct rules *rules_load_file(const char *path,
+    const struct rules_load_opts *opts);
+
+/*
+ * The same for text already in memory; name is used in diagnostics.  The
+ * buffer is copied and need not outlive the call.
+ */
+struct rules *rules_load_buffer(const char *name, const char *text,
+    size_t len, const struct rules_load_opts *opts);
+
+void rules_free(struct rules *set);
+
+/* Lines (overrides, not comments) in the set. */
+size_t rules_count(const struct rules *set);
+
+/*
+ * Warnings that only `mxshim check` prints: lines that can never apply in
+ * resolver mode, lines hidden behind an earlier catch-all `$end`.  They go
+ * to diag as warnings.  Returns how many were reported.
+ */
+int rules_lint(const struct rules *set, rules_diag_fn *diag, void *arg);
+
+/* Whether any line names a port other than 25 (the resolver logs that once). */
+int rules_has_ports(const struct rules *set);
+
+/* Whether any line carries credentials. */
+int rules_has_credentials(const struct rules *set);
+
+/* ---- the context of one question -------------------------------------- */
+
+/* Which attributes the context knows; the others make conditions false. */
+#define RULES_CTX_RETRIES	0x01
+#define RULES_CTX_SIZE		0x02
+#define RULES_CTX_AUTHSENDER	0x04
+#define RULES_CTX_FROM		0x08
+#define RULES_CTX_CLIENT	0x10
+
+struct rules_ctx {
+	unsigned	 known;		/* RULES_CTX_* bits */
+	uint64_t	 retries;
+	uint64_t	 size;
+	const char	*authsender;
+	const char	*from;
+	int		 client_family;	/* AF_INET or AF_INET6 */
+	uint8_t		 client_addr[16];	/* network order */
+};
+
+/* ---- real DNS data supplied by the caller ----------------------------- */
+
+enum rules_real_status {
+	RULES_REAL_OK = 1,	/* the MX RRset, possibly a null MX */
+	RULES_REAL_NODATA,	/* the name exists, no MX */
+	RULES_REAL_NXDOMAIN,	/* the name does not exist */
+	RULES_REAL_TEMPFAIL	/* timeout, SERVFAIL, REFUSED, network down */
+};
+
+struct rules_mx {
+	uint16_t	 pref;
+	const char	*host;	/* lowercase, no trailing dot; "" is the root */
+};
+
+/* The real MX RRset of one name, as the caller found it. */
+struct rules_real_rrset {
+	const char		*name;	/* lowercase, no trailing dot */
+	enum rules_real_status	 status;
+	uint32_t		 ttl;	/* of the RRset, or the negative TTL */
+	size_t			 count;
+	const struct rules_mx	*mx;
+};
+
+struct rules_real {
+	size_t			count;
+	struct rules_real_rrset	rrset[RULES_MAX_REAL];
+};
+
+/* Add an RRset; returns -1 when the table is full.  Nothing is copied. */
+int rules_real_add(struct rules_real *real, const struct rules_real_rrset *rr);
+
+/* The RRset known for name, or NULL. */
+const struct rules_real_rrset *rules_real_find(const struct rules_real *real,
+    const char *name);
+
+/* ---- evaluation ------------------------------------------------------- */
+
+enum rules_rc {
+	RULES_NO_OVERRIDE = 0,	/* no line applied: answer from real DNS */
+	RULES_ANSWER,		/* res.record[] is the MX set */
+	RULES_NULL_MX,		/* answer the null MX (MX 0 .) */
+	RULES_SERVFAIL,		/* real data needed but unavailable: defer */
+	RULES_NEED,		/* supply the real MX RRset of res.need, retry */
+	RULES_BADNAME		/* qname is not a valid domain name */
+};
+
+/* One record of the answer. */
+struct rules_record {
+	uint16_t	 pref;
+	uint16_t	 port;		/* 25 unless the line named one */
+	const char	*host;		/* lowercase, no trailing dot; synthetic
+					   name for address targets */
+	unsigned	 line;		/* the line that contributed it */
+	int		 real;		/* 1: came from real DNS */
+	const char	*user;		/* credentials or NULL; never put them in
+					   a DNS answer or a log line */
+	const char	*pass;
+};
+
+struct rules_result {
+	enum rules_rc		rc;
+	size_t			count;
+	struct rules_record	record[RULES_MAX_RECORDS];
+	uint32_t		ttl;	/* for every record of the answer */
+	int			client_dependent; /* never cache across clients */
+	int			used_real;	/* real data took part */
+	char			need[RULES_MAX_NAME + 1];	/* for RULES_NEED */
+	unsigned		end_line;	/* line whose $end stopped, or 0 */
+};
+
+/* The explain trace, for `mxshim route`. */
+enum rules_trace_kind {
+	RULES_TRACE_APPLIED,	/* the line applied */
+	RULES_TRACE_FAILED,	/* pattern matched, condition `token` failed */
+	RULES_TRACE_UNKNOWN,	/* condition's attribute not in the context */
+	RULES_TRACE_END		/* $end on the line stopped the walk */
+};
+
+struct rules_trace_event {
+	enum rules_trace_kind	 kind;
+	unsigned		 line;
+	const char		*line_text;	/* the whole line, not NUL-ended */
+	size_t			 line_len;
+	const char		*token;		/* the condition, not NUL-ended */
+	size_t			 token_len;
+	unsigned		 column;	/* of the token */
+};
+
+typedef void rules_trace_fn(void *arg, const struct rules_trace_event *ev);
+
+struct rules_trace {
+	rules_trace_fn	*fn;
+	void		*arg;
+};
+
+/*
+ * Evaluate qname (presentation form, any case, trailing dot allowed) in ctx
+ * with the real data in real (may be NULL when none was fetched yet), per
+ * the spec's evaluation section.  ttl is the TTL of synthesized records
+ * (0: RULES_DEFAULT_TTL).  trace may be NULL.  Fills *res and returns
+ * res->rc.  The pointers in res point into set, ctx and real.
+ */
+enum rules_rc rules_eval(const struct rules *set, const char *qname,
+    const struct rules_ctx *ctx, const struct rules_real *real,
+    uint32_t ttl, const struct rules_trace *trace, struct rules_result *res);
+
+/* ---- synthetic names of address targets ------------------------------- */
+
+/*
+ * Write the synthetic host name of an address target into buf
+ * ("192-0-2-1.v4.mxshim.invalid", "20010db8...0001.v6.mxshim.invalid").
+ * Returns its length, or -1 when it does not fit.
+ */
+int rules_synth_name(int family, const uint8_t *addr, char *buf, size_t len);
+
+/*
+ * Decode a synthetic name (any case, trailing dot allowed).  Returns
+ * AF_INET or AF_INET6 and fills addr (4 or 16 bytes), or 0 when name is not
+ * a synthetic name.
+ */
+int rules_synth_addr(const char *name, uint8_t addr[16]);
+
+/* ---- helpers shared with the callers ---------------------------------- */
+
+/*
+ * Normalize a domain name: lowercase, strip one trailing dot.  Returns the
+ * length written to out (size RULES_MAX_NAME + 1), or -1 when the name is
+ * too long, empty or has an empty label.
+ */
+int rules_name_normalize(const char *in, char *out);
+
+/* Wildcard match (`*` any run, `?` one char), anchored, ASCII case-folded. */
+int rules_glob_match(const char *pattern, size_t plen, const char *s,
+    size_t slen);
+
+/* Parse "ADDR" or "ADDR/PREFIX"; 0 on success. */
+int rules_parse_cidr(const char *s, int *family, uint8_t addr[16],
+    unsigned *prefix);
+
+#endif /* MXSHIM_RULES_H */

@@ -1,0 +1,1 @@
+# shim: see its README section

@@ -1,0 +1,136 @@
+# tests/lib.sh - shared by the integration tests (sourced, POSIX sh).
+#
+# TAP output, a scratch directory removed at exit, processes stopped by
+# their PID at exit, and a real Unbound on a loopback port as upstream.
+# Nothing here contacts anything but loopback.
+
+TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
+MXSHIM="$TOP/cli/mxshim"
+MXSHIMD="$TOP/resolver/mxshimd"
+T_N=0
+T_FAILED=0
+T_PIDS=""
+T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mxshim-test.XXXXXX")
+
+t_cleanup() {
+	for pid in $T_PIDS; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in $T_PIDS; do
+		# give each a moment, then insist
+		i=0
+		while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+			sleep 0.1; i=$((i + 1))
+		done
+		kill -9 "$pid" 2>/dev/null
+	done
+	[ -n "${T_KEEP:-}" ] || rm -rf "$T_DIR"
+}
+trap t_cleanup EXIT
+trap 'exit 1' INT TERM
+
+# ok CONDITION-EXIT-STATUS DESCRIPTION
+t_ok() {
+	T_N=$((T_N + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $T_N - $2"
+	else
+		echo "not ok $T_N - $2"
+		T_FAILED=$((T_FAILED + 1))
+	fi
+}
+
+# t_is GOT EXPECTED DESCRIPTION
+t_is() {
+	if [ "$1" = "$2" ]; then
+		t_ok 0 "$3"
+	else
+		t_ok 1 "$3"
+		printf '# got:      %s\n# expected: %s\n' "$1" "$2" | sed 's/^/# /'
+	fi
+}
+
+# t_like GOT EXTENDED-REGEX DESCRIPTION
+t_like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		t_ok 0 "$3"
+	else
+		t_ok 1 "$3"
+		printf '%s\n' "$1" | sed 's/^/# got: /'
+		echo "# expected to match: $2"
+	fi
+}
+
+t_done() {
+	echo "1..$T_N"
+	[ "$T_FAILED" -eq 0 ]
+}
+
+t_skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+# A free UDP+TCP port on 127.0.0.1 (best effort: random in 20000-59999).
+t_port() {
+	while :; do
+		p=$(( $(od -An -N2 -tu2 /dev/urandom) % 40000 + 20000 ))
+		if ! ss -Hlnu "sport = :$p" 2>/dev/null | grep -q . &&
+		   ! ss -Hlnt "sport = :$p" 2>/dev/null | grep -q .; then
+			echo "$p"; return
+		fi
+	done
+}
+
+# t_wait_port PORT [PROTO]: wait up to 5 s for a listener on 127.0.0.1.
+t_wait_port() {
+	i=0
+	while [ $i -lt 100 ]; do
+		if [ "${2:-udp}" = tcp ]; then
+			ss -Hlnt "sport = :$1" | grep -q . && return 0
+		else
+			ss -Hlnu "sport = :$1" | grep -q . && return 0
+		fi
+		sleep 0.05; i=$((i + 1))
+	done
+	return 1
+}
+
+# t_unbound PORT LOCAL-DATA-FILE: start Unbound on 127.0.0.1@PORT serving
+# the local-zone/local-data lines in the file (and refusing the rest).
+# Sets UNBOUND_PID.
+t_unbound() {
+	conf="$T_DIR/unbound-$1.conf"
+	cat >"$conf" <<UBEOF
+server:
+	interface: 127.0.0.1@$1
+	port: $1
+	do-ip6: no
+	do-daemonize: no
+	use-syslog: no
+	logfile: ""
+	username: ""
+	chroot: ""
+	directory: "$T_DIR"
+	pidfile: ""
+	verbosity: 0
+	num-threads: 1
+	access-control: 127.0.0.0/8 allow
+	do-not-query-localhost: yes
+	module-config: "iterator"
+	local-zone: "." refuse
+	include: "$2"
+remote-control:
+	control-enable: no
+UBEOF
+	unbound -d -c "$conf" >"$T_DIR/unbound-$1.log" 2>&1 &
+	UNBOUND_PID=$!
+	T_PIDS="$T_PIDS $UNBOUND_PID"
+	t_wait_port "$1"
+}
+
+# t_dig PORT ARGS...: dig against 127.0.0.1@PORT, short timeouts.
+t_dig() {
+	port=$1; shift
+	dig @127.0.0.1 -p "$port" +time=2 +tries=1 "$@"
+}

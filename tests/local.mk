@@ -1,0 +1,13 @@
+# Tests: Criterion unit tests in tests/unit, shell integration tests in
+# tests/integration, all reporting TAP to tests/run.
+CRIT_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
+CRIT_LIBS = $(CRITERION_LIBS)
+
+check_PROGRAMS += tests/unit/test_rules
+tests_unit_test_rules_SOURCES = tests/unit/test_rules.c tests/unit/rules_fixture.h
+tests_unit_test_rules_CFLAGS = $(CRIT_CFLAGS)
+tests_unit_test_rules_LDADD = rules/librules.la $(CRIT_LIBS)
+
+# Build every test program without running anything: tests/run does that.
+check-build: $(check_PROGRAMS) $(bin_PROGRAMS) $(sbin_PROGRAMS) $(lib_LTLIBRARIES)
+.PHONY: check-build
