@@ -190,6 +190,9 @@ struct rules_result {
 	int			client_dependent; /* never cache across clients */
 	int			used_real;	/* real data took part */
 	char			need[RULES_MAX_NAME + 1];	/* for RULES_NEED */
+	char			name[RULES_MAX_NAME + 1];	/* the query name,
+					   normalized; implicit MX records
+					   point here, so do not copy *res */
 	unsigned		end_line;	/* line whose $end stopped, or 0 */
 };
 

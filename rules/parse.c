@@ -1,0 +1,499 @@
+/*
+ * rules/parse.c - reading a rules file: lines, PATTERN, tokens, and the
+ * whole-file-or-nothing contract.
+ *
+ * The file is read into memory once and kept (the explain trace quotes its
+ * lines); everything evaluation compares is copied, lowered, into the
+ * arena.  Parsing goes on after an error so that one run of `mxshim check`
+ * shows every error, but any error discards the set.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "glob.h"
+#include "parse.h"
+
+#define DEFAULT_MAX_ERRORS	100
+
+static void
+diag_emit(struct parse_state *ps, const char *at, int is_error,
+    const char *fmt, va_list ap)
+{
+	struct rules_diag	d;
+	char			msg[512];
+
+	if (ps->opts == NULL || ps->opts->diag == NULL)
+		return;
+	if (ps->reported >= ps->max_errors)
+		return;
+	if (++ps->reported == ps->max_errors)
+		snprintf(msg, sizeof(msg), "too many errors, stopping here");
+	else
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+	d.file = ps->file;
+	d.line = ps->line;
+	d.column = at ? (unsigned)(at - ps->line_start) + 1 : 0;
+	d.is_error = is_error;
+	d.message = msg;
+	ps->opts->diag(ps->opts->diag_arg, &d);
+}
+
+int
+parse_error(struct parse_state *ps, const char *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	ps->errors++;
+	va_start(ap, fmt);
+	diag_emit(ps, at, 1, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void
+parse_warning(struct parse_state *ps, const char *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_emit(ps, at, 0, fmt, ap);
+	va_end(ap);
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* The next field of [*s, end); NULL at the end of the line. */
+static const char *
+next_field(const char **s, const char *end, size_t *len)
+{
+	const char *p = *s, *start;
+
+	while (p < end && is_blank(*p))
+		p++;
+	if (p == end)
+		return NULL;
+	start = p;
+	while (p < end && !is_blank(*p))
+		p++;
+	*len = (size_t)(p - start);
+	*s = p;
+	return start;
+}
+
+static int
+classify_pattern(struct parse_state *ps, const char *p, size_t len,
+    struct rule *r)
+{
+	const char	*bad, *why;
+	size_t		 i;
+
+	if (len > 1 && p[len - 1] == '.')
+		len--;
+	for (i = 0; i < len; i++)
+		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' &&
+		    p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9') ||
+		    strchr("-_.*?", p[i]) != NULL))
+			return parse_error(ps, p + i, "expected a domain "
+			    "pattern (letters, digits, '-', '_', '.', '*', "
+			    "'?'), found '%c'", p[i]);
+	if (len == 1 && p[0] == '*')
+		r->pattern_kind = PATTERN_ALL;
+	else if (!glob_has_wild(p, len)) {
+		if (!name_valid(p, len, &bad, &why))
+			return parse_error(ps, bad, "expected a domain name "
+			    "as pattern, found %s", why);
+		r->pattern_kind = PATTERN_EXACT;
+	} else if (len > 2 && p[0] == '*' && p[1] == '.' &&
+	    !glob_has_wild(p + 2, len - 2) && name_valid(p + 2, len - 2,
+	    &bad, &why))
+		r->pattern_kind = PATTERN_SUFFIX;
+	else
+		r->pattern_kind = PATTERN_GENERAL;
+	r->pattern = arena_add(&ps->set->str, p, len, 1);
+	r->pattern_len = (uint16_t)len;
+	return r->pattern == ARENA_FAIL ? parse_error(ps, p, "out of memory") :
+	    0;
+}
+
+static int
+cond_append(struct parse_state *ps, struct rule *r, const char *tok,
+    size_t len)
+{
+	struct rules	*set = ps->set;
+	struct cond	*c, *n;
+	uint16_t	 i;
+
+	if ((set->cond_count & (set->cond_count + 1)) == 0) {
+		n = reallocarray(set->cond, set->cond_count * 2 + 1,
+		    sizeof(*n));
+		if (n == NULL)
+			return parse_error(ps, tok, "out of memory");
+		set->cond = n;
+	}
+	c = set->cond + set->cond_count;
+	if (cond_parse(ps, tok, len, c) < 0)
+		return -1;
+	for (i = 0; i < r->cond_count; i++) {
+		const struct cond *o = set->cond + r->cond_first + i;
+
+		if (o->token_len == len && strncasecmp(ps->line_start +
+		    o->column - 1, tok, len) == 0)
+			return parse_error(ps, tok, "'%.*s' is given twice",
+			    (int)len, tok);
+	}
+	if (r->cond_count == 0)
+		r->cond_first = (uint32_t)set->cond_count;
+	if (c->attr == ATTR_DNSMX)
+		r->flags |= RULE_DNSMX;
+	else if (c->attr != ATTR_CLIENT)
+		r->flags |= RULE_RESOLVER_DEAD;
+	set->cond_count++;
+	r->cond_count++;
+	return 0;
+}
+
+static int
+set_flag(struct parse_state *ps, struct rule *r, unsigned flag,
+    const char *tok, size_t len)
+{
+	if (r->flags & flag)
+		return parse_error(ps, tok, "'%.*s' is given twice", (int)len,
+		    tok);
+	r->flags |= flag;
+	return 0;
+}
+
+static int
+parse_priority(struct parse_state *ps, struct rule *r, const char *tok,
+    size_t len)
+{
+	unsigned long	n = 0;
+	size_t		i;
+
+	if (set_flag(ps, r, RULE_PRIORITY, tok, len) < 0)
+		return -1;
+	if (len == 10)
+		return parse_error(ps, tok + 10, "expected a number (0-65535) "
+		    "after '$priority:'");
+	for (i = 10; i < len; i++) {
+		if (tok[i] < '0' || tok[i] > '9')
+			return parse_error(ps, tok + i, "expected a number "
+			    "(0-65535) after '$priority:'");
+		if ((n = n * 10 + (unsigned long)(tok[i] - '0')) > 65535)
+			return parse_error(ps, tok + 10, "priority '%.*s' out "
+			    "of range (0-65535)", (int)(len - 10), tok + 10);
+	}
+	r->priority = (uint16_t)n;
+	return 0;
+}
+
+static int
+parse_token(struct parse_state *ps, struct rule *r, const char *tok,
+    size_t len)
+{
+	if (tok[0] != '$')
+		return parse_error(ps, tok, "expected a $token or a condition, "
+		    "found '%.*s'", (int)len, tok);
+	if (len == 4 && strncasecmp(tok, "$end", 4) == 0)
+		return set_flag(ps, r, RULE_END, tok, len);
+	if (len == 7 && strncasecmp(tok, "$adddns", 7) == 0)
+		return set_flag(ps, r, RULE_ADDDNS, tok, len);
+	if (len == 9 && strncasecmp(tok, "$lookupmx", 9) == 0)
+		return set_flag(ps, r, RULE_LOOKUPMX, tok, len);
+	if (len >= 10 && strncasecmp(tok, "$priority:", 10) == 0)
+		return parse_priority(ps, r, tok, len);
+	if (len == 9 && strncasecmp(tok, "$priority", 9) == 0)
+		return parse_error(ps, tok + 9, "expected ':N' after $priority");
+	return cond_append(ps, r, tok, len);
+}
+
+/* Combinations that cannot mean anything. */
+static int
+check_combination(struct parse_state *ps, struct rule *r, const char *server)
+{
+	if (r->server_kind == SERVER_NULL && (r->flags & RULE_ADDDNS))
+		return parse_error(ps, server, "the null MX '.' cannot take "
+		    "$adddns: it is the whole answer");
+	if (r->server_kind == SERVER_NULL && (r->flags & RULE_LOOKUPMX))
+		return parse_error(ps, server, "the null MX '.' cannot take "
+		    "$lookupmx");
+	if (r->server_kind == SERVER_USEDNS && (r->flags & RULE_LOOKUPMX))
+		return parse_error(ps, server, "USEDNS cannot take $lookupmx; "
+		    "name the domain to look up as SERVER instead");
+	if ((r->server_kind == SERVER_IPV4 || r->server_kind == SERVER_IPV6) &&
+	    (r->flags & RULE_LOOKUPMX))
+		return parse_error(ps, server, "$lookupmx needs a domain name "
+		    "as SERVER, not an address");
+	if ((r->server_kind == SERVER_NULL || r->server_kind == SERVER_USEDNS)
+	    && (r->flags & RULE_PRIORITY))
+		parse_warning(ps, server, "$priority has no effect on '%s'",
+		    r->server_kind == SERVER_NULL ? "." : "USEDNS");
+	if (r->server_kind == SERVER_USEDNS && (r->flags & RULE_ADDDNS))
+		parse_warning(ps, server, "$adddns adds nothing to USEDNS");
+	return 0;
+}
+
+static int
+parse_line(struct parse_state *ps, struct rule *r, const char *s,
+    const char *end)
+{
+	const char	*pattern, *server, *tok;
+	size_t		 plen, slen, tlen;
+	int		 failed = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->priority = RULES_DEFAULT_PRIORITY;
+	r->port = RULES_DEFAULT_PORT;
+	r->line = ps->line;
+	r->text_off = (uint32_t)(ps->line_start - ps->set->text);
+	r->text_len = (uint16_t)(end - ps->line_start);
+	pattern = next_field(&s, end, &plen);
+	if (classify_pattern(ps, pattern, plen, r) < 0)
+		failed = 1;
+	if ((server = next_field(&s, end, &slen)) == NULL)
+		return parse_error(ps, end, "expected a SERVER after the "
+		    "pattern");
+	if (server_parse(ps, server, slen, r) < 0)
+		failed = 1;
+	while ((tok = next_field(&s, end, &tlen)) != NULL)
+		if (parse_token(ps, r, tok, tlen) < 0)
+			failed = 1;
+	if (failed)
+		return -1;
+	return check_combination(ps, r, server);
+}
+
+/* NUL bytes, non-ASCII outside a /regex/, overlong lines. */
+static int
+check_bytes(struct parse_state *ps, const char *s, const char *end)
+{
+	const char	*p, *regex_end = NULL;
+	int		 in_regex = 0;
+
+	if (end - s > RULES_MAX_LINE)
+		return parse_error(ps, s + RULES_MAX_LINE, "line longer than "
+		    "%d bytes", RULES_MAX_LINE);
+	for (p = s; p < end; p++) {
+		if (*p == '\0')
+			return parse_error(ps, p, "NUL byte in the line");
+		if (!in_regex && (p[0] == '~') && p + 2 < end &&
+		    (p[1] == '=' || p[1] == '!') && p[2] == '/') {
+			/* the regex runs to the end of its token */
+			in_regex = 1;
+			for (regex_end = p + 3; regex_end < end &&
+			    !is_blank(*regex_end); regex_end++)
+				;
+		}
+		if (in_regex && p >= regex_end)
+			in_regex = 0;
+		if ((unsigned char)*p >= 0x80 && !in_regex)
+			return parse_error(ps, p, "non-ASCII byte 0x%02x "
+			    "outside a /regex/", (unsigned char)*p);
+	}
+	return 0;
+}
+
+static int
+rule_append(struct parse_state *ps, size_t *cap)
+{
+	struct rules	*set = ps->set;
+	struct rule	*n;
+
+	if (set->rule_count < *cap)
+		return 0;
+	*cap = *cap ? *cap * 2 : 256;
+	if ((n = reallocarray(set->rule, *cap, sizeof(*n))) == NULL)
+		return -1;
+	set->rule = n;
+	return 0;
+}
+
+static int
+parse_text(struct parse_state *ps)
+{
+	struct rules	*set = ps->set;
+	const char	*s = set->text, *end = s + set->text_len, *eol, *p;
+	size_t		 cap = 0;
+
+	for (ps->line = 1; s < end; ps->line++, s = eol + 1) {
+		if ((eol = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			eol = end;
+		ps->line_start = s;
+		if (ps->opts && ps->opts->max_lines &&
+		    ps->line > ps->opts->max_lines)
+			return parse_error(ps, s, "more than %zu lines",
+			    ps->opts->max_lines);
+		if (check_bytes(ps, s, eol) < 0)
+			continue;
+		for (p = s; p < eol && is_blank(*p); p++)
+			;
+		if (p == eol || *p == '#')
+			continue;
+		if (rule_append(ps, &cap) < 0)
+			return parse_error(ps, s, "out of memory");
+		if (parse_line(ps, set->rule + set->rule_count, s, eol) == 0)
+			set->rule_count++;
+	}
+	return ps->errors ? -1 : 0;
+}
+
+static struct rules *
+set_new(const char *name, size_t len)
+{
+	struct rules *set;
+
+	if ((set = calloc(1, sizeof(*set))) == NULL)
+		return NULL;
+	set->file = strdup(name);
+	set->text = malloc(len + 1);
+	if (set->file == NULL || set->text == NULL ||
+	    arena_init(&set->str, len / 2 + 64) < 0 || cond_setup(set) < 0) {
+		rules_free(set);
+		return NULL;
+	}
+	set->text_len = len;
+	set->text[len] = '\0';
+	return set;
+}
+
+static struct rules *
+load(struct rules *set, const struct rules_load_opts *opts)
+{
+	struct parse_state ps;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.set = set;
+	ps.opts = opts;
+	ps.file = set->file;
+	ps.max_errors = (opts && opts->max_errors) ? opts->max_errors :
+	    DEFAULT_MAX_ERRORS;
+	if (parse_text(&ps) < 0 || index_build(set) < 0) {
+		if (ps.errors == 0)
+			errno = ENOMEM;
+		else
+			errno = EINVAL;
+		rules_free(set);
+		return NULL;
+	}
+	return set;
+}
+
+struct rules *
+rules_load_buffer(const char *name, const char *text, size_t len,
+    const struct rules_load_opts *opts)
+{
+	struct rules *set;
+
+	if (opts && opts->max_bytes && len > opts->max_bytes) {
+		errno = EFBIG;
+		return NULL;
+	}
+	if ((set = set_new(name, len)) == NULL)
+		return NULL;
+	memcpy(set->text, text, len);
+	return load(set, opts);
+}
+
+static int
+read_all(int fd, char *buf, size_t len)
+{
+	size_t	done = 0;
+	ssize_t	n;
+
+	while (done < len) {
+		n = read(fd, buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+struct rules *
+rules_load_file(const char *path, const struct rules_load_opts *opts)
+{
+	struct rules	*set;
+	struct stat	 st;
+	int		 fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		return NULL;
+	}
+	if (opts && opts->max_bytes && (size_t)st.st_size > opts->max_bytes) {
+		close(fd);
+		errno = EFBIG;
+		return NULL;
+	}
+	if ((set = set_new(path, (size_t)st.st_size)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	if (read_all(fd, set->text, set->text_len) < 0) {
+		saved = errno ? errno : EIO;
+		close(fd);
+		rules_free(set);
+		errno = saved;
+		return NULL;
+	}
+	close(fd);
+	return load(set, opts);
+}
+
+void
+rules_free(struct rules *set)
+{
+	if (set == NULL)
+		return;
+	cond_free(set);
+	index_free(&set->exact);
+	index_free(&set->suffix);
+	arena_free(&set->str);
+	free(set->rule);
+	free(set->cond);
+	free(set->text);
+	free(set->file);
+	free(set);
+}
+
+size_t
+rules_count(const struct rules *set)
+{
+	return set->rule_count;
+}
+
+int
+rules_has_ports(const struct rules *set)
+{
+	return set->has_ports;
+}
+
+int
+rules_has_credentials(const struct rules *set)
+{
+	return set->has_credentials;
+}
