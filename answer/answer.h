@@ -2,12 +2,31 @@
  * answer/answer.h - DNS wire format for mxshim, with ldns: the one copy of
  * the code that reads questions and real MX answers and writes synthesized
  * answers.  mxshimd, libmxshim.so and the mxshim command all use it.
+ * Programs that link answer/libanswer.la also link rules/librules.la.
  *
  * Synthesized answers follow rules.md and mxshimd(8): the question is echoed
- * byte for byte (0x20 case kept), RD and CD are copied, RA is set, AA and AD
- * are never set, an OPT record is present only when the query had one, and
- * an answer that does not fit the size limit is cut to the header and
- * question with TC set.  Credentials never reach the wire.
+ * byte for byte (0x20 case kept), RD and CD are copied, QR and RA are set,
+ * AA and AD are never set, an OPT record (1232 bytes, version 0, DO off:
+ * we never sign) is present only when the query had one, and an answer that
+ * does not fit the size limit is cut to the header and question (and OPT)
+ * with TC set.  Record owners point at the question name, so they carry the
+ * client's case; other names are compressed.  Credentials never reach the
+ * wire.  Nothing here allocates on the synthesized path (parse, answer_mx,
+ * answer_synth_addr, answer_rcode, answer_patch), and everything is
+ * thread-safe: no state outside the caller's structures.
+ *
+ * Changes since the first draft (all source compatible):
+ *  - qname[] holds the escaped presentation form of any wire name
+ *    (ANSWER_MAX_PRES); names longer than RULES_MAX_NAME make rules_eval()
+ *    say RULES_BADNAME, as before.
+ *  - answer_parse_query() lists what it refuses; answer_formerr() answers
+ *    NOTIMP for opcodes other than QUERY and BADVERS for EDNS versions
+ *    other than 0, and refuses (-1) packets that are to be dropped.
+ *  - answer_mx()/answer_synth_addr() use min(limit, cap) as the limit, so
+ *    cap < limit gives a TC answer instead of -1.
+ *  - answer_rcode() takes extended RCODEs (> 15) when the query had EDNS.
+ *  - answer_patch() (new): reuse an answer built for an earlier query.
+ *  - Functions returning -1 set errno: EINVAL (bad argument) or ENOSPC.
  */
 #ifndef MXSHIM_ANSWER_H
 #define MXSHIM_ANSWER_H
@@ -20,6 +39,7 @@
 #define ANSWER_MAX_UDP		1232	/* most we ever send over UDP */
 #define ANSWER_MIN_UDP		512
 #define ANSWER_MAX_WIRE		65535
+#define ANSWER_MAX_PRES		1024	/* any escaped wire name, with NUL */
 
 /* The question of a query, as found on the wire. */
 struct answer_question {
@@ -29,10 +49,13 @@ struct answer_question {
 	uint16_t	qclass;
 	uint8_t		qname_wire[256];	/* exactly as received */
 	size_t		qname_wire_len;
-	char		qname[RULES_MAX_NAME + 2];	/* presentation, as received
-						   (case kept), no trailing dot */
+	char		qname[ANSWER_MAX_PRES];	/* presentation, as received
+					   (case kept), no trailing dot, ""
+					   for the root; escaped like
+					   ldns_rdf2str() ("a\.b", "\200") */
 	int		has_edns;	/* the query had an OPT record */
-	uint16_t	edns_size;	/* advertised UDP size (0 without EDNS) */
+	uint16_t	edns_size;	/* advertised UDP size, as received
+					   (0 without EDNS) */
 	int		do_bit;
 };
 
@@ -44,16 +67,24 @@ enum answer_parse_rc {
 };
 
 /*
- * Read the header and question of the query in pkt.  Returns
- * ANSWER_PARSE_OK and fills q, or says how to react.
+ * Read the header and question of the query in pkt (untrusted: any bytes
+ * and length are safe).  Returns ANSWER_PARSE_OK and fills q, or says how
+ * to react.  DROP: shorter than a header, or QR set.  FORMERR (the answer
+ * may in fact be NOTIMP or BADVERS, see answer_formerr()): opcode not
+ * QUERY, TC set, QDCOUNT != 1, ANCOUNT or NSCOUNT != 0, ARCOUNT > 1, a
+ * question that is truncated or compressed or not a valid name, an OPT
+ * record that is malformed, not owned by the root or of EDNS version > 0.
+ * An additional record other than OPT is ignored, as are bytes after the
+ * last record.  On FORMERR, q->id and q->flags are filled.
  */
 enum answer_parse_rc answer_parse_query(const uint8_t *pkt, size_t len,
     struct answer_question *q);
 
 /*
  * Build a question for callers that have no packet (the shim's res_query):
- * qname in presentation form as the program gave it.  Returns 0 or -1 for a
- * name that is not valid.
+ * qname in presentation form as the program gave it (trailing dot
+ * optional, "" or "." for the root, \ escapes as in zone files).  No EDNS.
+ * Returns 0 or -1 for a name that is not valid.
  */
 int answer_question_make(struct answer_question *q, uint16_t id,
     const char *qname, uint16_t qclass, uint16_t qtype, int rd);
@@ -66,33 +97,58 @@ size_t answer_udp_limit(const struct answer_question *q);
 
 /*
  * Write the answer for an engine result (RULES_ANSWER or RULES_NULL_MX) to
- * out: the MX records at res->ttl, and in the additional section the A or
- * AAAA glue of every synthetic (address target) host.  limit is the size
- * the client accepts (answer_udp_limit(), or 65535 for TCP); when the
- * answer does not fit, a truncated answer (TC, no records) is written.
- * Returns the length written, or -1 when out (of size cap) is too small or
- * memory runs out.
+ * out: the MX records at res->ttl (RULES_NULL_MX: the single record
+ * "MX 0 ."), and in the additional section the A or AAAA glue of every
+ * synthetic host (rules_synth_addr() != 0), at res->ttl too.  limit is the
+ * size the client accepts (answer_udp_limit(), or ANSWER_MAX_WIRE for
+ * TCP); when the answer does not fit min(limit, cap), the truncated answer
+ * (TC, header, question, OPT if the query had one) is written.  Returns the
+ * length written, or -1: another res->rc or a bad host name (EINVAL), out
+ * too small even for the truncated answer (ENOSPC).
  */
 int answer_mx(const struct answer_question *q, const struct rules_result *res,
     size_t limit, uint8_t *out, size_t cap);
 
 /*
- * The A or AAAA answer for a synthetic name (rules_synth_addr() != 0): the
- * address when the family matches qtype, NODATA (NOERROR, no records)
- * otherwise.  ttl is the synthesized TTL.  Returns the length or -1.
+ * The A or AAAA answer for a synthetic name (rules_synth_addr(q->qname) !=
+ * 0): the address when qclass is IN and the family matches qtype, NODATA
+ * (NOERROR, no records, no SOA) otherwise.  ttl is the synthesized TTL.
+ * Limit as answer_mx().  Returns the length, or -1: q->qname is not a
+ * synthetic name (EINVAL), out too small (ENOSPC).
  */
 int answer_synth_addr(const struct answer_question *q, uint32_t ttl,
     size_t limit, uint8_t *out, size_t cap);
 
 /*
  * A header-and-question answer with the given RCODE (LDNS_RCODE_SERVFAIL,
- * LDNS_RCODE_REFUSED, LDNS_RCODE_FORMERR, ...).  Returns the length or -1.
+ * LDNS_RCODE_REFUSED, LDNS_RCODE_FORMERR, ...), plus OPT when the query had
+ * one.  An extended RCODE (> 15, e.g. 16 BADVERS) needs q->has_edns.
+ * Returns the length or -1 (EINVAL, ENOSPC).  At most 282 bytes.
  */
 int answer_rcode(const struct answer_question *q, int rcode, uint8_t *out,
     size_t cap);
 
-/* FORMERR for a packet answer_parse_query() refused: echoes only the ID. */
+/*
+ * The error answer for a packet answer_parse_query() refused with
+ * ANSWER_PARSE_FORMERR: NOTIMP (opcode not QUERY) or FORMERR as a bare
+ * header echoing the ID, opcode and RD; BADVERS (EDNS version > 0) with the
+ * question and an OPT record.  Returns the length, or -1 for a packet to
+ * drop (ANSWER_PARSE_DROP) or cap < 12.
+ */
 int answer_formerr(const uint8_t *pkt, size_t len, uint8_t *out, size_t cap);
+
+/*
+ * Reuse an answer (len bytes in ans, built by answer_mx() or
+ * answer_synth_addr() for an earlier query) for q: writes q's ID, RD, CD
+ * and question bytes (0x20 case) into ans.  The caller keys its cache on
+ * the lowercased name, qtype, qclass and has_edns of the question, and on
+ * the rule-set generation.  Returns len, or -1 (ans unchanged) when ans is
+ * not for this question or len > limit (then build it with answer_mx(),
+ * which truncates).  Names in the records that were compressed against the
+ * question take the new query's case; DNS names compare without case.
+ */
+int answer_patch(uint8_t *ans, size_t len, const struct answer_question *q,
+    size_t limit);
 
 /*
  * Storage for one real MX RRset read from the wire: the strings that a
@@ -111,6 +167,13 @@ struct answer_real_store {
  * RRset), NOERROR without gives NODATA (ttl: SOA minimum or 0), NXDOMAIN
  * gives NXDOMAIN, anything else (SERVFAIL, REFUSED, garbage, len 0) gives
  * TEMPFAIL.  Returns 0, or -1 when name is not a valid name.
+ * Details: a CNAME chain in the answer section is followed (its TTLs count
+ * in the smallest); a response without QR, or whose question is not MX of
+ * name, or with TC and no MX records, is TEMPFAIL; the negative TTL is
+ * min(SOA TTL, SOA MINIMUM) (RFC 2308); hosts are lowercased, without the
+ * trailing dot ("" for the root of a null MX); records past
+ * RULES_MAX_REAL_MX, and hosts whose escaped form exceeds RULES_MAX_NAME,
+ * are left out.
  */
 int answer_read_real_mx(const char *name, const uint8_t *pkt, size_t len,
     struct answer_real_store *st, struct rules_real_rrset *rr);
