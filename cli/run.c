@@ -1,0 +1,194 @@
+/*
+ * cli/run.c - `mxshim run`: run a command with libmxshim.so preloaded and
+ * the message context in its environment.
+ *
+ * The rules file is checked first, so a typo is reported here instead of
+ * making every MX lookup of the command fail temporarily.  The library is
+ * looked for in the build tree next to this executable (../shim/.libs),
+ * then where `make install` puts it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli/run-paths.h"
+
+#define SHIM_NAME	"libmxshim.so"
+
+static const char run_usage[] =
+    "usage: mxshim run [--rules FILE] [--from ADDR] [--authsender USER]\n"
+    "                  [--size N] [--retries N] -- COMMAND [ARGS...]\n";
+
+struct run_opts {
+	const char	*rules;
+	const char	*from;
+	const char	*authsender;
+	const char	*size;
+	const char	*retries;
+};
+
+static int
+is_decimal(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 20)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+static int
+parse(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "rules", required_argument, NULL, 'r' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "authsender", required_argument, NULL, 'a' },
+		{ "size", required_argument, NULL, 's' },
+		{ "retries", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	c;
+
+	/* '+': the command's own options are not ours */
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': o->rules = optarg; break;
+		case 'f': o->from = optarg; break;
+		case 'a': o->authsender = optarg; break;
+		case 's': o->size = optarg; break;
+		case 'n': o->retries = optarg; break;
+		case 'h': fputs(run_usage, stdout); return 0;
+		default: fputs(run_usage, stderr); return 2;
+		}
+	}
+	if ((o->size != NULL && !is_decimal(o->size)) ||
+	    (o->retries != NULL && !is_decimal(o->retries))) {
+		fprintf(stderr, "mxshim run: --size and --retries take an "
+		    "unsigned decimal number\n");
+		return 2;
+	}
+	if (optind >= argc) {
+		fputs(run_usage, stderr);
+		return 2;
+	}
+	return -1;
+}
+
+/* The library: build tree beside this executable, else the install. */
+static int
+find_shim(char *out, size_t len)
+{
+	char	exe[PATH_MAX], *slash;
+	ssize_t	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		if ((size_t)snprintf(out, len, "%s/../shim/.libs/" SHIM_NAME,
+		    exe) < len && access(out, R_OK) == 0)
+			return 0;
+	}
+	if ((size_t)snprintf(out, len, "%s/" SHIM_NAME, MXSHIM_LIBDIR) < len &&
+	    access(out, R_OK) == 0)
+		return 0;
+	fprintf(stderr, "mxshim run: %s not found in the build tree nor in "
+	    "%s\n", SHIM_NAME, MXSHIM_LIBDIR);
+	return -1;
+}
+
+/* Load the rules as the library will, reporting every error here. */
+static int
+check_rules(const char *path, char *abs, size_t len)
+{
+	struct rules_load_opts	 opts = { cli_print_diag, NULL, 0, 0, 0 };
+	struct rules		*set;
+	int			 errors = 0;
+
+	opts.diag_arg = &errors;
+	if ((set = rules_load_file(path, &opts)) == NULL) {
+		if (errors == 0)
+			fprintf(stderr, "mxshim run: cannot read %s: %s\n",
+			    path, strerror(errno));
+		return -1;
+	}
+	rules_free(set);
+	/* the command may chdir before the library reads the variable */
+	if (realpath(path, abs) == NULL || strlen(abs) >= len) {
+		fprintf(stderr, "mxshim run: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* LD_PRELOAD with the shim first; -1 when its path cannot be listed. */
+static int
+set_preload(const char *lib)
+{
+	const char	*old = getenv("LD_PRELOAD");
+	char		*val;
+	int		 rc;
+
+	if (strpbrk(lib, " :") != NULL) {
+		fprintf(stderr, "mxshim run: %s: LD_PRELOAD cannot hold a path "
+		    "with spaces or colons\n", lib);
+		return -1;
+	}
+	if (old == NULL || *old == '\0')
+		return setenv("LD_PRELOAD", lib, 1);
+	if (asprintf(&val, "%s:%s", lib, old) == -1)
+		return -1;
+	rc = setenv("LD_PRELOAD", val, 1);
+	free(val);
+	return rc;
+}
+
+static int
+set_context(const struct run_opts *o, const char *rules)
+{
+	if (setenv("MXSHIM_RULES", rules, 1) == -1 ||
+	    (o->from && setenv("MXSHIM_FROM", o->from, 1) == -1) ||
+	    (o->authsender &&
+	    setenv("MXSHIM_AUTHSENDER", o->authsender, 1) == -1) ||
+	    (o->size && setenv("MXSHIM_SIZE", o->size, 1) == -1) ||
+	    (o->retries && setenv("MXSHIM_RETRIES", o->retries, 1) == -1))
+		return -1;
+	return 0;
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	struct run_opts	 o = { NULL, NULL, NULL, NULL, NULL };
+	char		 lib[PATH_MAX], rules[PATH_MAX];
+	int		 rc;
+
+	if ((rc = parse(argc, argv, &o)) != -1)
+		return rc;
+	if (o.rules == NULL)
+		o.rules = getenv("MXSHIM_RULES");
+	if (o.rules == NULL || *o.rules == '\0')
+		o.rules = CLI_DEFAULT_RULES;
+	if (check_rules(o.rules, rules, sizeof(rules)) == -1)
+		return 1;
+	if (find_shim(lib, sizeof(lib)) == -1)
+		return 1;
+	if (set_context(&o, rules) == -1 || set_preload(lib) == -1) {
+		fprintf(stderr, "mxshim run: cannot set the environment: %s\n",
+		    strerror(errno));
+		return 1;
+	}
+	execvp(argv[optind], argv + optind);
+	fprintf(stderr, "mxshim run: %s: %s\n", argv[optind], strerror(errno));
+	return errno == ENOENT ? 127 : 126;
+}
