@@ -9,6 +9,8 @@
  * case-insensitively); record owners point at the question, so they carry
  * the client's case.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>

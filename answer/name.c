@@ -7,6 +7,8 @@
  * allocations of ldns_str2rdf_dname(); tests/unit/test_answer.c checks that
  * both paths agree.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <string.h>
 

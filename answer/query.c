@@ -6,6 +6,8 @@
  * refuses what the resolver it stands in front of would refuse.  This code
  * reads untrusted packets: every read is bounded by the packet length.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <string.h>
 

@@ -8,6 +8,8 @@
  * failure: the engine then answers SERVFAIL and the MTA retries later,
  * which is safe, where a wrong NXDOMAIN would bounce mail.
  */
+#include "config.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -8,6 +8,12 @@ tests_unit_test_rules_SOURCES = tests/unit/test_rules.c tests/unit/rules_fixture
 tests_unit_test_rules_CFLAGS = $(CRIT_CFLAGS)
 tests_unit_test_rules_LDADD = rules/librules.la $(CRIT_LIBS)
 
+check_PROGRAMS += tests/unit/test_answer
+tests_unit_test_answer_SOURCES = tests/unit/test_answer.c
+tests_unit_test_answer_CFLAGS = $(CRIT_CFLAGS) $(LDNS_CFLAGS)
+tests_unit_test_answer_LDADD = answer/libanswer.la rules/librules.la \
+	$(LDNS_LIBS) $(CRIT_LIBS)
+
 # Build every test program without running anything: tests/run does that.
 check-build: $(check_PROGRAMS) $(bin_PROGRAMS) $(sbin_PROGRAMS) $(lib_LTLIBRARIES)
 .PHONY: check-build
