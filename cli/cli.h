@@ -19,7 +19,11 @@ int cmd_run(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 
-/* Print a diagnostic as "FILE:LINE:COLUMN: error|warning: message". */
+/*
+ * Print a diagnostic as "FILE:LINE:COLUMN: message" (errors) or
+ * "FILE:LINE:COLUMN: warning: message"; arg, when not NULL, is an int that
+ * counts the errors.
+ */
 rules_diag_fn cli_print_diag;
 
 #endif

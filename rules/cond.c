@@ -248,18 +248,18 @@ find_op(const char *s, size_t len, size_t *oplen)
 }
 
 static int
-parse_value(struct parse_state *ps, int a, const char *val, size_t vlen,
-    struct cond *c)
+parse_value(struct parse_state *ps, int a, const char *op, const char *val,
+    size_t vlen, struct cond *c)
 {
 	if (attrs[a].type == VALUE_CIDR) {
 		if (c->op != OP_EQ && c->op != OP_NE)
-			return parse_error(ps, val - 1, "$client takes only = "
+			return parse_error(ps, op, "$client takes only = "
 			    "== (inside) or != <> (outside)");
 		return parse_cidr_value(ps, val, vlen, c);
 	}
 	if (c->op == OP_MATCH || c->op == OP_NOMATCH) {
 		if (attrs[a].type == VALUE_NUMBER)
-			return parse_error(ps, val - 2, "~= and ~! compare "
+			return parse_error(ps, op, "~= and ~! compare "
 			    "text; $%s is a number", attrs[a].name);
 		if (val[0] == '/')
 			return parse_regex(ps, val, vlen, c);
@@ -281,7 +281,7 @@ cond_parse(struct parse_state *ps, const char *tok, size_t len,
 	memset(c, 0, sizeof(*c));
 	c->column = (uint16_t)(tok - ps->line_start + 1);
 	c->token_len = (uint16_t)len;
-	if (len > 7 && strncasecmp(tok, "$dnsmx:", 7) == 0)
+	if (len >= 7 && strncasecmp(tok, "$dnsmx:", 7) == 0)
 		return parse_dnsmx(ps, tok, len, c);
 	if (len == 6 && strncasecmp(tok, "$dnsmx", 6) == 0)
 		return parse_error(ps, tok + 6, "expected ':GLOB' after $dnsmx");
@@ -302,7 +302,7 @@ cond_parse(struct parse_state *ps, const char *tok, size_t len,
 	if (val == tok + len)
 		return parse_error(ps, val, "expected a value after '%s'",
 		    ops[o].text);
-	return parse_value(ps, a, val, (size_t)(tok + len - val), c);
+	return parse_value(ps, a, tok + n, val, (size_t)(tok + len - val), c);
 }
 
 /* ---- evaluation ---- */

@@ -211,7 +211,7 @@ records_sort(struct rules_result *res)
  * RULES_SERVFAIL when evaluation must stop.
  */
 static const struct rules_real_rrset *
-real_get(struct eval *ev, const char *name)
+real_get(struct eval *ev, const struct rule *r, const char *name)
 {
 	const struct rules_real_rrset *rr = NULL;
 
@@ -223,6 +223,7 @@ real_get(struct eval *ev, const char *name)
 		return NULL;
 	}
 	if (rr->status == RULES_REAL_TEMPFAIL) {
+		trace(ev, RULES_TRACE_TEMPFAIL, r, NULL);
 		ev->res->rc = RULES_SERVFAIL;
 		return NULL;
 	}
@@ -296,7 +297,7 @@ dnsmx_hold(struct eval *ev, const struct rule *r, const struct cond **failed)
 	const struct cond		*c = ev->set->cond + r->cond_first;
 	uint16_t			 i;
 
-	if ((rr = real_get(ev, ev->res->name)) == NULL)
+	if ((rr = real_get(ev, r, ev->res->name)) == NULL)
 		return -1;
 	for (i = 0; i < r->cond_count; i++, c++)
 		if (c->attr == ATTR_DNSMX && !cond_eval_dnsmx(ev->set, c, rr)) {
@@ -315,13 +316,13 @@ apply(struct eval *ev, const struct rule *r)
 
 	switch (r->server_kind) {
 	case SERVER_USEDNS:
-		if ((rr = real_get(ev, ev->res->name)) == NULL)
+		if ((rr = real_get(ev, r, ev->res->name)) == NULL)
 			return -1;
 		contribute_real(ev, r, rr, ev->res->name, 0);
 		break;
 	case SERVER_NAME:
 		if (r->flags & RULE_LOOKUPMX) {
-			if ((rr = real_get(ev, host)) == NULL)
+			if ((rr = real_get(ev, r, host)) == NULL)
 				return -1;
 			if (rr->status == RULES_REAL_OK)
 				contribute_real(ev, r, rr, NULL, 0);
@@ -335,7 +336,7 @@ apply(struct eval *ev, const struct rule *r)
 		break;
 	}
 	if (r->flags & RULE_ADDDNS) {
-		if ((rr = real_get(ev, ev->res->name)) == NULL)
+		if ((rr = real_get(ev, r, ev->res->name)) == NULL)
 			return -1;
 		contribute_real(ev, r, rr, ev->res->name, 0);
 	}

@@ -109,6 +109,10 @@ classify_pattern(struct parse_state *ps, const char *p, size_t len,
 			return parse_error(ps, p + i, "expected a domain "
 			    "pattern (letters, digits, '-', '_', '.', '*', "
 			    "'?'), found '%c'", p[i]);
+	for (i = 0; i < len; i++)
+		if (p[i] == '.' && (i == 0 || p[i - 1] == '.'))
+			return parse_error(ps, p + i, "expected a domain "
+			    "pattern, found an empty label");
 	if (len == 1 && p[0] == '*')
 		r->pattern_kind = PATTERN_ALL;
 	else if (!glob_has_wild(p, len)) {

@@ -201,7 +201,9 @@ enum rules_trace_kind {
 	RULES_TRACE_APPLIED,	/* the line applied */
 	RULES_TRACE_FAILED,	/* pattern matched, condition `token` failed */
 	RULES_TRACE_UNKNOWN,	/* condition's attribute not in the context */
-	RULES_TRACE_END		/* $end on the line stopped the walk */
+	RULES_TRACE_END,	/* $end on the line stopped the walk */
+	RULES_TRACE_TEMPFAIL	/* the real data the line needs is
+				   unavailable: the answer is SERVFAIL */
 };
 
 struct rules_trace_event {

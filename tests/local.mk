@@ -13,7 +13,9 @@ tests_unit_test_answer_SOURCES = tests/unit/test_answer.c
 tests_unit_test_answer_CFLAGS = $(CRIT_CFLAGS) $(LDNS_CFLAGS)
 tests_unit_test_answer_LDADD = answer/libanswer.la rules/librules.la \
 	$(LDNS_LIBS) $(CRIT_LIBS)
+tests_unit_test_rules_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
 
 # Build every test program without running anything: tests/run does that.
 check-build: $(check_PROGRAMS) $(bin_PROGRAMS) $(sbin_PROGRAMS) $(lib_LTLIBRARIES)
 .PHONY: check-build
+include $(srcdir)/tests/shim/local.mk

@@ -1,0 +1,82 @@
+/*
+ * cli/check.c - `mxshim check FILE`: validate a rules file the way every
+ * mxshim program will load it, and warn about what is valid but probably
+ * wrong.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+static const char check_usage[] =
+"usage: mxshim check [FILE]\n"
+"\n"
+"Check a rules file (default " CLI_DEFAULT_RULES ").  Errors are printed as\n"
+"FILE:LINE:COLUMN: message and the exit status is 1; warnings (lines that\n"
+"can never apply in resolver mode, lines hidden behind an earlier `$end`,\n"
+"credentials in a file others can read) leave the status at 0.\n";
+
+/* Credentials in a file that group or others may read. */
+static void
+check_permissions(const char *path, const struct rules *set)
+{
+	struct stat st;
+
+	if (!rules_has_credentials(set) || stat(path, &st) != 0)
+		return;
+	if (st.st_mode & (S_IRGRP | S_IROTH))
+		fprintf(stderr, "%s: warning: the file holds credentials and "
+		    "can be read by %s (chmod 600 %s)\n", path,
+		    (st.st_mode & S_IROTH) ? "every user" : "its group", path);
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct rules_load_opts	 opts = { cli_print_diag, NULL, 0, 0, 0 };
+	int			 errors = 0;
+	struct rules		*set;
+	const char		*path = CLI_DEFAULT_RULES;
+	int			 c;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(check_usage, stdout);
+			return 0;
+		}
+		fputs(check_usage, stderr);
+		return 2;
+	}
+	if (argc - optind > 1) {
+		fputs(check_usage, stderr);
+		return 2;
+	}
+	if (optind < argc)
+		path = argv[optind];
+	opts.diag_arg = &errors;
+	if ((set = rules_load_file(path, &opts)) == NULL) {
+		if (errors == 0)
+			fprintf(stderr, "mxshim: cannot read %s: %s\n", path,
+			    strerror(errno));
+		return 1;
+	}
+	rules_lint(set, cli_print_diag, NULL);
+	check_permissions(path, set);
+	printf("%s: %zu override%s, valid\n", path, rules_count(set),
+	    rules_count(set) == 1 ? "" : "s");
+	if (rules_has_ports(set))
+		printf("%s: ports are honoured by libmxshim.so and shown by "
+		    "`mxshim route`; mxshimd cannot put a port in an MX record "
+		    "and ignores them\n", path);
+	rules_free(set);
+	return 0;
+}

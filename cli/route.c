@@ -1,0 +1,381 @@
+/*
+ * cli/route.c - `mxshim route DOMAIN`: the MX set the rules give a domain
+ * in a given context, then the explain trace (which lines applied, and
+ * for every candidate line that did not, which condition failed).
+ *
+ * Real data is fetched the way the resolver fetches it, one RRset per
+ * RULES_NEED, so what route prints is what mxshimd would answer.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "realmx.h"
+
+#define ROUTE_MAX_UPSTREAMS	8
+#define ROUTE_TIMEOUT_MS	5000
+
+static const char route_usage[] =
+"usage: mxshim route [--rules FILE] [--upstream ADDR@PORT]... [--from ADDR]\n"
+"                    [--authsender USER] [--size N] [--retries N]\n"
+"                    [--client IP] [--ttl SECONDS] [--show-secrets] DOMAIN\n"
+"\n"
+"Print the MX set the rules give DOMAIN, one \"PREF HOST[:PORT]\" line per\n"
+"record, then which lines applied and why the others did not.\n"
+"\n"
+"  --rules FILE       rules file (default " CLI_DEFAULT_RULES ")\n"
+"  --upstream A@P     DNS server for the real lookups $dnsmx, $adddns,\n"
+"                     USEDNS and $lookupmx need (default: /etc/resolv.conf)\n"
+"  --from, --authsender, --size, --retries, --client\n"
+"                     the message context; attributes not given are\n"
+"                     unknown, and conditions on them are false\n"
+"  --show-secrets     print credentials (hidden by default)\n"
+"\n"
+"Exit status: 0 an answer (or no override), 1 bad rules or domain,\n"
+"2 usage, 75 real DNS failed temporarily (the MTA would defer).\n";
+
+struct route_opts {
+	const char		*rules;
+	char			*upstream[ROUTE_MAX_UPSTREAMS];
+	size_t			 nupstream;
+	struct rules_ctx	 ctx;
+	uint32_t		 ttl;
+	int			 show_secrets;
+	const char		*domain;
+};
+
+static int
+parse_u64(const char *s, uint64_t *out)
+{
+	char			*end;
+	unsigned long long	 v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_client(const char *s, struct rules_ctx *ctx)
+{
+	if (inet_pton(AF_INET, s, ctx->client_addr) == 1)
+		ctx->client_family = AF_INET;
+	else if (inet_pton(AF_INET6, s, ctx->client_addr) == 1)
+		ctx->client_family = AF_INET6;
+	else
+		return -1;
+	ctx->known |= RULES_CTX_CLIENT;
+	return 0;
+}
+
+static int
+bad_value(const char *opt, const char *value)
+{
+	fprintf(stderr, "mxshim route: %s: '%s' is not %s\n", opt, value,
+	    strcmp(opt, "--client") == 0 ? "an IP address" :
+	    "an unsigned decimal number");
+	return 2;
+}
+
+static int
+parse_options(int argc, char **argv, struct route_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "rules", required_argument, NULL, 'r' },
+		{ "upstream", required_argument, NULL, 'u' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "authsender", required_argument, NULL, 'a' },
+		{ "size", required_argument, NULL, 's' },
+		{ "retries", required_argument, NULL, 'n' },
+		{ "client", required_argument, NULL, 'c' },
+		{ "ttl", required_argument, NULL, 't' },
+		{ "show-secrets", no_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	uint64_t	v;
+	int		c;
+
+	o->rules = CLI_DEFAULT_RULES;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': o->rules = optarg; break;
+		case 'u':
+			if (o->nupstream == ROUTE_MAX_UPSTREAMS) {
+				fprintf(stderr, "mxshim route: at most %d "
+				    "--upstream\n", ROUTE_MAX_UPSTREAMS);
+				return 2;
+			}
+			o->upstream[o->nupstream++] = optarg;
+			break;
+		case 'f':
+			o->ctx.from = optarg;
+			o->ctx.known |= RULES_CTX_FROM;
+			break;
+		case 'a':
+			o->ctx.authsender = optarg;
+			o->ctx.known |= RULES_CTX_AUTHSENDER;
+			break;
+		case 's':
+			if (parse_u64(optarg, &o->ctx.size) < 0)
+				return bad_value("--size", optarg);
+			o->ctx.known |= RULES_CTX_SIZE;
+			break;
+		case 'n':
+			if (parse_u64(optarg, &o->ctx.retries) < 0)
+				return bad_value("--retries", optarg);
+			o->ctx.known |= RULES_CTX_RETRIES;
+			break;
+		case 'c':
+			if (parse_client(optarg, &o->ctx) < 0)
+				return bad_value("--client", optarg);
+			break;
+		case 't':
+			if (parse_u64(optarg, &v) < 0 || v > 0x7fffffff)
+				return bad_value("--ttl", optarg);
+			o->ttl = (uint32_t)v;
+			break;
+		case 'S': o->show_secrets = 1; break;
+		case 'h': fputs(route_usage, stdout); return 0;
+		default: fputs(route_usage, stderr); return 2;
+		}
+	}
+	if (argc - optind != 1) {
+		fputs(route_usage, stderr);
+		return 2;
+	}
+	o->domain = argv[optind];
+	return -1;
+}
+
+/* ---- printing ---- */
+
+static void
+print_record(const struct rules_record *rec, int show_secrets)
+{
+	uint8_t	addr[16];
+	char	text[INET6_ADDRSTRLEN];
+	int	family;
+
+	printf("%u ", rec->pref);
+	if (rec->user != NULL)
+		printf("%s:%s@", rec->user, show_secrets ? rec->pass : "***");
+	printf("%s", rec->host);
+	if (rec->port != RULES_DEFAULT_PORT)
+		printf(":%u", rec->port);
+	if ((family = rules_synth_addr(rec->host, addr)) != 0 &&
+	    inet_ntop(family, addr, text, sizeof(text)) != NULL)
+		printf("\t# address %s", text);
+	else if (rec->real)
+		printf("\t# real MX (line %u)", rec->line);
+	putchar('\n');
+}
+
+/* The line, with the password of its SERVER field masked. */
+static void
+print_line_text(const char *text, size_t len, int show_secrets)
+{
+	size_t	i = 0, start, end, at = 0, colon = 0;
+
+	while (i < len && (text[i] == ' ' || text[i] == '\t'))
+		i++;
+	while (i < len && text[i] != ' ' && text[i] != '\t')
+		i++;
+	while (i < len && (text[i] == ' ' || text[i] == '\t'))
+		i++;
+	start = i;
+	while (i < len && text[i] != ' ' && text[i] != '\t')
+		i++;
+	end = i;
+	for (i = start; i < end; i++)
+		if (text[i] == '@')
+			at = i;
+	for (i = start; at && i < at; i++)
+		if (text[i] == ':') {
+			colon = i;
+			break;
+		}
+	if (show_secrets || at == 0 || colon == 0) {
+		printf("%.*s", (int)len, text);
+		return;
+	}
+	printf("%.*s***%.*s", (int)(colon + 1), text, (int)(len - at),
+	    text + at);
+}
+
+struct trace_state {
+	const struct rules_ctx	*ctx;
+	int			 show_secrets;
+};
+
+static void
+print_event(void *arg, const struct rules_trace_event *ev)
+{
+	struct trace_state *ts = arg;
+
+	if (ev->kind == RULES_TRACE_END) {
+		printf("  line %u: $end, no further lines are looked at\n",
+		    ev->line);
+		return;
+	}
+	if (ev->kind == RULES_TRACE_TEMPFAIL) {
+		printf("  line %u: needs real DNS data that could not be "
+		    "fetched: SERVFAIL\n                ", ev->line);
+		print_line_text(ev->line_text, ev->line_len, ts->show_secrets);
+		putchar('\n');
+		return;
+	}
+	printf("  line %u: ", ev->line);
+	switch (ev->kind) {
+	case RULES_TRACE_APPLIED:
+		printf("applied      ");
+		break;
+	case RULES_TRACE_FAILED:
+		printf("not applied  %.*s is false\n                ",
+		    (int)ev->token_len, ev->token);
+		break;
+	default:
+		printf("not applied  %.*s is unknown in this context "
+		    "(false)\n                ", (int)ev->token_len, ev->token);
+		break;
+	}
+	print_line_text(ev->line_text, ev->line_len, ts->show_secrets);
+	putchar('\n');
+}
+
+/* ---- the lookup ---- */
+
+struct real_data {
+	struct rules_real		real;
+	struct answer_real_store	store[RULES_MAX_REAL];
+};
+
+static enum rules_rc
+evaluate(const struct rules *set, const struct route_opts *o,
+    struct realmx **rm, struct real_data *rd, struct rules_result *res)
+{
+	struct rules_real_rrset	rr;
+	char			err[256];
+	enum rules_rc		rc;
+
+	while ((rc = rules_eval(set, o->domain, &o->ctx, &rd->real, o->ttl,
+	    NULL, res)) == RULES_NEED) {
+		if (rd->real.count == RULES_MAX_REAL)
+			return RULES_SERVFAIL;
+		if (*rm == NULL && (*rm = realmx_new(o->upstream, o->nupstream,
+		    ROUTE_TIMEOUT_MS, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "mxshim route: %s\n", err);
+			return RULES_SERVFAIL;
+		}
+		realmx_fetch(*rm, res->need, rd->store + rd->real.count, &rr);
+		rules_real_add(&rd->real, &rr);
+	}
+	return rc;
+}
+
+static void
+print_result(const struct route_opts *o, const struct rules_result *res)
+{
+	size_t i;
+
+	switch (res->rc) {
+	case RULES_ANSWER:
+		for (i = 0; i < res->count; i++)
+			print_record(res->record + i, o->show_secrets);
+		printf("# TTL %u%s\n", res->ttl, res->client_dependent ?
+		    ", depends on the client address" : "");
+		break;
+	case RULES_NULL_MX:
+		printf("0 .\t# null MX: the domain accepts no mail\n");
+		break;
+	case RULES_SERVFAIL:
+		printf("# SERVFAIL: real DNS data needed for %s could not be "
+		    "fetched; the MTA would defer and retry\n",
+		    res->name);
+		break;
+	default:
+		printf("# no override: %s is answered from real DNS, "
+		    "unchanged\n", res->name);
+		break;
+	}
+}
+
+static void
+print_trace(const struct rules *set, const struct route_opts *o,
+    const struct real_data *rd)
+{
+	struct trace_state	ts = { &o->ctx, o->show_secrets };
+	struct rules_trace	tr = { print_event, &ts };
+	struct rules_result	*res = malloc(sizeof(*res));
+
+	if (res == NULL)
+		return;
+	printf("\nexplain (%s):\n", o->domain);
+	rules_eval(set, o->domain, &o->ctx, &rd->real, o->ttl, &tr, res);
+	free(res);
+}
+
+static int
+route(const struct rules *set, const struct route_opts *o)
+{
+	struct realmx		*rm = NULL;
+	struct real_data	*rd = calloc(1, sizeof(*rd));
+	struct rules_result	*res = malloc(sizeof(*res));
+	enum rules_rc		 rc;
+	int			 status;
+
+	if (rd == NULL || res == NULL) {
+		free(rd);
+		free(res);
+		fprintf(stderr, "mxshim route: out of memory\n");
+		return 1;
+	}
+	rc = evaluate(set, o, &rm, rd, res);
+	if (rc == RULES_BADNAME) {
+		fprintf(stderr, "mxshim route: '%s' is not a valid domain "
+		    "name\n", o->domain);
+		status = 1;
+	} else {
+		print_result(o, res);
+		print_trace(set, o, rd);
+		status = rc == RULES_SERVFAIL ? 75 : 0;
+	}
+	realmx_free(rm);
+	free(rd);
+	free(res);
+	return status;
+}
+
+int
+cmd_route(int argc, char **argv)
+{
+	struct route_opts	 o;
+	struct rules_load_opts	 lo = { cli_print_diag, NULL, 0, 0, 0 };
+	struct rules		*set;
+	int			 rc, errors = 0;
+
+	memset(&o, 0, sizeof(o));
+	if ((rc = parse_options(argc, argv, &o)) >= 0)
+		return rc;
+	lo.diag_arg = &errors;
+	if ((set = rules_load_file(o.rules, &lo)) == NULL) {
+		if (errors == 0)
+			fprintf(stderr, "mxshim route: cannot read %s: %s\n",
+			    o.rules, strerror(errno));
+		return 1;
+	}
+	rc = route(set, &o);
+	rules_free(set);
+	return rc;
+}
