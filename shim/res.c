@@ -80,10 +80,12 @@ query_result(res_state statp, const uint8_t *ans, int n)
 /*
  * The common path of the query, search and querydomain families: returns
  * 1 and sets *rc when the shim answered, 0 to pass.  statp NULL: _res.
+ * search: glibc's search functions set HOST_NOT_FOUND before they query
+ * and leave it there on success; so do we.
  */
 static int
 hook_query(res_state statp, const char *name, int class, int type,
-    unsigned char *ans, int anslen, int *rc)
+    unsigned char *ans, int anslen, int search, int *rc)
 {
 	struct answer_question	q;
 	int			saved = errno, n = -1;
@@ -105,6 +107,8 @@ hook_query(res_state statp, const char *name, int class, int type,
 		*rc = -1;
 		break;
 	case SHIM_ANSWERED:
+		if (search)
+			set_herr(statp, HOST_NOT_FOUND);
 		*rc = query_result(statp, ans, n);
 		break;
 	}
@@ -179,7 +183,7 @@ res_nquery(res_state statp, const char *name, int class, int type,
 	const struct shim_real	*r = shim_real();
 	int			 n;
 
-	if (hook_query(statp, name, class, type, ans, anslen, &n))
+	if (hook_query(statp, name, class, type, ans, anslen, 0, &n))
 		return n;
 	if (r->res_nquery == NULL)
 		return missing(statp);
@@ -195,7 +199,7 @@ res_query(const char *name, int class, int type, unsigned char *ans,
 	const struct shim_real	*r = shim_real();
 	int			 n;
 
-	if (hook_query(NULL, name, class, type, ans, anslen, &n))
+	if (hook_query(NULL, name, class, type, ans, anslen, 0, &n))
 		return n;
 	if (r->res_query == NULL)
 		return missing(NULL);
@@ -212,7 +216,7 @@ res_nsearch(res_state statp, const char *name, int class, int type,
 	int			 n;
 
 	if (interesting(class, type) && searched_as_is(statp, name) &&
-	    hook_query(statp, name, class, type, ans, anslen, &n))
+	    hook_query(statp, name, class, type, ans, anslen, 1, &n))
 		return n;
 	if (r->res_nsearch == NULL)
 		return missing(statp);
@@ -229,7 +233,7 @@ res_search(const char *name, int class, int type, unsigned char *ans,
 	int			 n;
 
 	if (interesting(class, type) && searched_as_is(NULL, name) &&
-	    hook_query(NULL, name, class, type, ans, anslen, &n))
+	    hook_query(NULL, name, class, type, ans, anslen, 1, &n))
 		return n;
 	if (r->res_search == NULL)
 		return missing(NULL);
@@ -248,7 +252,7 @@ res_nquerydomain(res_state statp, const char *name, const char *domain,
 	int			 n;
 
 	if (full != NULL &&
-	    hook_query(statp, full, class, type, ans, anslen, &n))
+	    hook_query(statp, full, class, type, ans, anslen, 0, &n))
 		return n;
 	if (r->res_nquerydomain == NULL)
 		return missing(statp);
@@ -267,7 +271,7 @@ res_querydomain(const char *name, const char *domain, int class, int type,
 	int			 n;
 
 	if (full != NULL &&
-	    hook_query(NULL, full, class, type, ans, anslen, &n))
+	    hook_query(NULL, full, class, type, ans, anslen, 0, &n))
 		return n;
 	if (r->res_querydomain == NULL)
 		return missing(NULL);

@@ -1,0 +1,50 @@
+# tests/shim/ns.sh - sourced by the shim tests before tests/lib.sh.
+#
+# The shim is tested the way it is used: a program resolving through its
+# own libc, whose /etc/resolv.conf points at a real resolver.  To do that
+# without touching the machine, the test re-runs itself in a private
+# network and mount namespace (root only): loopback is brought up, a
+# private resolv.conf is bind-mounted over /etc/resolv.conf, and a real
+# Unbound answers on 127.0.0.1:53 from tests/shim/zone.conf.
+#
+#   shim_ns_enter "$@"   re-exec inside the namespaces (or skip the test)
+#   shim_ns_setup        inside: loopback, resolv.conf, Unbound
+#   shim_env             the LD_PRELOAD value for the shim under test
+
+shim_ns_enter() {
+	[ -n "${SHIM_IN_NS:-}" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "1..0 # SKIP needs root for unshare --net --mount"
+		exit 0
+	fi
+	if ! unshare --net --mount true 2>/dev/null; then
+		echo "1..0 # SKIP unshare --net --mount is not permitted here"
+		exit 0
+	fi
+	SHIM_IN_NS=1 exec unshare --net --mount sh "$0" "$@"
+}
+
+shim_ns_setup() {
+	SHIM_LIB="$TOP/shim/.libs/libmxshim.so"
+	Q="$TOP/tests/shim/shimq"
+	QOLD="$TOP/tests/shim/shimq_old"
+	for f in "$SHIM_LIB" "$Q" "$QOLD"; do
+		[ -e "$f" ] || t_skip_all "$f not built (make check-build)"
+	done
+	ip link set lo up || t_skip_all "cannot bring up lo in the namespace"
+	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
+	    >"$T_DIR/resolv.conf"
+	mount --bind "$T_DIR/resolv.conf" /etc/resolv.conf ||
+	    t_skip_all "cannot bind-mount /etc/resolv.conf"
+	t_unbound 53 "$TOP/tests/shim/zone.conf" ||
+	    t_skip_all "unbound did not start"
+	# a sanitizer build of the shim needs its runtime loaded first
+	asan=$(ldd "$SHIM_LIB" | awk '/libasan/ { print $3 }')
+	SHIM_PRELOAD="${asan:+$asan }$SHIM_LIB"
+}
+
+# shim RULES-FILE PROGRAM ARGS...: run PROGRAM with the shim, no context.
+shim() {
+	rules=$1; shift
+	env LD_PRELOAD="$SHIM_PRELOAD" MXSHIM_RULES="$rules" "$@"
+}
