@@ -1,1 +1,18 @@
-# resolver: see its README section
+# mxshimd: the DNS stub resolver that answers MX questions from the rules.
+# libevent drives each worker and its libunbound context
+# (ub_ctx_create_event); Debian's libunbound is built against it.
+sbin_PROGRAMS += resolver/mxshimd
+resolver_mxshimd_SOURCES = resolver/main.c \
+	resolver/options.c resolver/options.h \
+	resolver/netaddr.c resolver/netaddr.h \
+	resolver/acl.c resolver/acl.h \
+	resolver/listen.c resolver/listen.h \
+	resolver/upstream.c resolver/upstream.h \
+	resolver/ruleset.c resolver/ruleset.h \
+	resolver/worker.c resolver/worker.h \
+	resolver/query.c resolver/query.h \
+	resolver/relay.c resolver/relay.h \
+	resolver/log.c resolver/log.h
+resolver_mxshimd_CFLAGS = $(AM_CFLAGS) $(UNBOUND_CFLAGS) $(LDNS_CFLAGS)
+resolver_mxshimd_LDADD = rules/librules.la answer/libanswer.la \
+	$(UNBOUND_LIBS) $(LDNS_LIBS) -levent $(PTHREAD_LIBS)

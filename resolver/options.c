@@ -1,0 +1,183 @@
+/*
+ * resolver/options.c - command line parsing for mxshimd.
+ *
+ * Long options carry the names the issue fixed; every value is checked here
+ * so that main() only deals with valid settings.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+enum {
+	OPT_RULES = 'r', OPT_LISTEN = 'l', OPT_UPSTREAM = 'u',
+	OPT_FOREGROUND = 'f', OPT_TTL = 't', OPT_ALLOW = 'a',
+	OPT_USER = 'U', OPT_PIDFILE = 'p', OPT_THREADS = 'n',
+	OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V',
+	OPT_TIMEOUT = 256, OPT_RESOLV_CONF
+};
+
+static const struct option longopts[] = {
+	{ "rules",	required_argument,	NULL, OPT_RULES },
+	{ "listen",	required_argument,	NULL, OPT_LISTEN },
+	{ "upstream",	required_argument,	NULL, OPT_UPSTREAM },
+	{ "foreground",	no_argument,		NULL, OPT_FOREGROUND },
+	{ "ttl",	required_argument,	NULL, OPT_TTL },
+	{ "allow",	required_argument,	NULL, OPT_ALLOW },
+	{ "user",	required_argument,	NULL, OPT_USER },
+	{ "pidfile",	required_argument,	NULL, OPT_PIDFILE },
+	{ "threads",	required_argument,	NULL, OPT_THREADS },
+	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
+	{ "resolv-conf", required_argument,	NULL, OPT_RESOLV_CONF },
+	{ "verbose",	no_argument,		NULL, OPT_VERBOSE },
+	{ "help",	no_argument,		NULL, OPT_HELP },
+	{ "version",	no_argument,		NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: mxshimd --rules FILE [--listen ADDR@PORT]... [--upstream ADDR@PORT]...\n"
+"               [--foreground] [--ttl SECONDS] [--allow CIDR]... [--user USER]\n"
+"               [--pidfile FILE] [--threads N] [--timeout MS]\n"
+"               [--resolv-conf FILE] [--verbose]\n"
+"Answers MX questions from the override rules, relays the rest to real DNS.\n"
+"See mxshimd(8).\n");
+}
+
+/* Parse an unsigned decimal in [min, max]; -1 on anything else. */
+static int
+parse_uint(const char *s, unsigned long min, unsigned long max,
+    unsigned long *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	*out = strtoul(s, &end, 10);
+	if (*end != '\0' || *out < min || *out > max)
+		return -1;
+	return 0;
+}
+
+static int
+bad(const char *opt, const char *val, const char *expected)
+{
+	fprintf(stderr, "mxshimd: --%s %s: expected %s\n", opt, val, expected);
+	return -1;
+}
+
+static int
+add_addr(struct netaddr *list, size_t *n, size_t max, const char *opt,
+    const char *val)
+{
+	if (*n == max)
+		return bad(opt, val, "fewer addresses (limit reached)");
+	if (netaddr_parse(val, 53, &list[*n]) == -1)
+		return bad(opt, val, "ADDR or ADDR@PORT, e.g. 127.0.0.1@53 "
+		    "or ::1@5353");
+	(*n)++;
+	return 0;
+}
+
+static int
+one_option(int c, const char *arg, struct config *cfg)
+{
+	unsigned long v;
+
+	switch (c) {
+	case OPT_RULES:
+		cfg->rules_path = arg;
+		return 0;
+	case OPT_LISTEN:
+		return add_addr(cfg->listen, &cfg->nlisten, OPT_MAX_LISTEN,
+		    "listen", arg);
+	case OPT_UPSTREAM:
+		return add_addr(cfg->upstream, &cfg->nupstream,
+		    OPT_MAX_UPSTREAM, "upstream", arg);
+	case OPT_FOREGROUND:
+		cfg->foreground = 1;
+		return 0;
+	case OPT_TTL:
+		if (parse_uint(arg, 0, 2147483647UL, &v) == -1)
+			return bad("ttl", arg, "seconds, 0-2147483647");
+		cfg->ttl = (uint32_t)v;
+		return 0;
+	case OPT_ALLOW:
+		if (acl_add(&cfg->acl, arg) == -1)
+			return bad("allow", arg, "an address or CIDR such as "
+			    "10.0.0.0/8 or 2001:db8::/32");
+		return 0;
+	case OPT_USER:
+		cfg->user = arg;
+		return 0;
+	case OPT_PIDFILE:
+		cfg->pidfile = arg;
+		return 0;
+	case OPT_THREADS:
+		if (parse_uint(arg, 1, OPT_MAX_THREADS, &v) == -1)
+			return bad("threads", arg, "a number of threads, 1-64");
+		cfg->threads = (unsigned)v;
+		return 0;
+	case OPT_TIMEOUT:
+		if (parse_uint(arg, 100, 60000, &v) == -1)
+			return bad("timeout", arg, "milliseconds, 100-60000");
+		cfg->timeout_ms = (unsigned)v;
+		return 0;
+	case OPT_RESOLV_CONF:
+		cfg->resolv_conf = arg;
+		return 0;
+	case OPT_VERBOSE:
+		cfg->verbose = 1;
+		return 0;
+	}
+	usage(stderr);
+	return -1;
+}
+
+int
+options_parse(int argc, char **argv, struct config *cfg)
+{
+	int c;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->ttl = 60;
+	cfg->timeout_ms = OPT_DEFAULT_TIMEOUT_MS;
+	cfg->resolv_conf = "/etc/resolv.conf";
+	while ((c = getopt_long(argc, argv, "r:l:u:ft:a:U:p:n:vhV", longopts,
+	    NULL)) != -1) {
+		if (c == OPT_HELP) {
+			usage(stdout);
+			return 1;
+		}
+		if (c == OPT_VERSION) {
+			printf("mxshimd %s\n", PACKAGE_VERSION);
+			return 1;
+		}
+		if (one_option(c, optarg, cfg) == -1)
+			return -1;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "mxshimd: unexpected argument: %s\n",
+		    argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	if (cfg->rules_path == NULL) {
+		fprintf(stderr, "mxshimd: --rules FILE is required\n");
+		usage(stderr);
+		return -1;
+	}
+	if (cfg->nlisten == 0) {
+		(void)netaddr_parse("127.0.0.1@53", 53, &cfg->listen[0]);
+		cfg->nlisten = 1;
+	}
+	acl_default(&cfg->acl);
+	return 0;
+}

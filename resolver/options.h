@@ -1,0 +1,42 @@
+/*
+ * resolver/options.h - mxshimd's command line, checked and turned into a
+ * configuration.  Nothing here opens sockets or files.
+ */
+#ifndef MXSHIMD_OPTIONS_H
+#define MXSHIMD_OPTIONS_H
+
+#include <stdint.h>
+
+#include "acl.h"
+#include "netaddr.h"
+
+#define OPT_MAX_LISTEN		16
+#define OPT_MAX_UPSTREAM	16
+#define OPT_MAX_THREADS		64
+#define OPT_DEFAULT_TIMEOUT_MS	4000
+
+struct config {
+	const char	*rules_path;
+	struct netaddr	 listen[OPT_MAX_LISTEN];
+	size_t		 nlisten;
+	struct netaddr	 upstream[OPT_MAX_UPSTREAM];
+	size_t		 nupstream;	/* 0: from resolv.conf */
+	const char	*resolv_conf;	/* where default upstreams come from */
+	int		 upstream_from_file;	/* they did */
+	int		 foreground;
+	uint32_t	 ttl;
+	struct acl	 acl;
+	const char	*user;
+	const char	*pidfile;
+	unsigned	 threads;	/* 0: one per core */
+	unsigned	 timeout_ms;	/* give up on upstream, SERVFAIL */
+	int		 verbose;	/* 1: debug lines per overridden answer */
+};
+
+/*
+ * Fill cfg from argv.  Returns 0 to run, 1 when --help or --version was
+ * printed (exit 0), -1 after printing an error (exit with failure).
+ */
+int options_parse(int argc, char **argv, struct config *cfg);
+
+#endif /* MXSHIMD_OPTIONS_H */

@@ -1,0 +1,456 @@
+/*
+ * resolver/query.c - the decision for one question, and the life of the
+ * questions that wait for real DNS.
+ *
+ * A waiting question is a struct query.  Its one libevent timer is first
+ * the deadline (--timeout: answer SERVFAIL so the MTA defers) and, once
+ * libunbound has called back, the continuation: libunbound's callback may
+ * run inside ub_resolve_event() itself (cached answers), so the callback
+ * only records the result and the next step runs from the event loop with
+ * a clean stack.  A question that passed its deadline stays allocated
+ * until libunbound calls back, because libunbound's event contexts cannot
+ * cancel (ub_cancel() is for the threaded mode).
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <event2/event_struct.h>
+#include <ldns/ldns.h>
+#include <unbound.h>
+#include <unbound-event.h>
+
+#include "answer.h"
+#include "log.h"
+#include "netaddr.h"
+#include "query.h"
+#include "relay.h"
+#include "ruleset.h"
+#include "worker.h"
+
+#define FLAG_OPCODE(f)	(((f) >> 11) & 0xf)
+
+enum query_mode { Q_RELAY, Q_NEED };
+enum query_state {
+	Q_WAITING,	/* libunbound has the question, deadline armed */
+	Q_GOT,		/* real MX data arrived: evaluate again */
+	Q_DONE,		/* answered: free from the loop */
+	Q_ABANDONED	/* answered SERVFAIL at the deadline: free on callback */
+};
+
+struct query {
+	struct query		*next, *prev;	/* w->live, or w->spare */
+	struct worker		*w;
+	struct reply_to		 to;
+	int			 tcp;
+	enum query_mode		 mode;
+	enum query_state	 state;
+	struct timeval		 deadline;
+	struct event		 ev;
+	struct answer_question	 q;
+	struct rules_ctx	 ctx;
+	struct ruleset		*rs;		/* NEED: the set we started on */
+	struct rules_real	 real;
+	struct answer_real_store *store[RULES_MAX_REAL];
+	char			 lookup[RULES_MAX_NAME + 1];
+};
+
+/* Answers built outside of a socket's batch: TCP size, one per thread. */
+static _Thread_local uint8_t	scratch[ANSWER_MAX_WIRE];
+
+static void query_event(evutil_socket_t fd, short what, void *arg);
+
+/* ---- allocation ------------------------------------------------------- */
+
+static struct query *
+query_get(struct worker *w)
+{
+	struct query *qr = w->spare;
+
+	if (qr != NULL)
+		w->spare = qr->next;
+	else if ((qr = calloc(1, sizeof(*qr))) == NULL)
+		return NULL;
+	qr->w = w;
+	qr->rs = NULL;
+	qr->real.count = 0;
+	event_assign(&qr->ev, w->base, -1, 0, query_event, qr);
+	qr->prev = NULL;
+	qr->next = w->live;
+	if (w->live != NULL)
+		w->live->prev = qr;
+	w->live = qr;
+	return qr;
+}
+
+static void
+query_put(struct query *qr)
+{
+	struct worker *w = qr->w;
+
+	event_del(&qr->ev);
+	if (qr->rs != NULL)
+		ruleset_release(qr->rs);
+	qr->rs = NULL;
+	if (qr->prev != NULL)
+		qr->prev->next = qr->next;
+	else
+		w->live = qr->next;
+	if (qr->next != NULL)
+		qr->next->prev = qr->prev;
+	qr->next = w->spare;	/* the stores stay for the next user */
+	w->spare = qr;
+}
+
+void
+query_free_all(struct worker *w)
+{
+	struct query	*qr;
+	size_t		 i;
+
+	while (w->live != NULL)
+		query_put(w->live);
+	while ((qr = w->spare) != NULL) {
+		w->spare = qr->next;
+		for (i = 0; i < RULES_MAX_REAL; i++)
+			free(qr->store[i]);
+		free(qr);
+	}
+}
+
+/* ---- answers ---------------------------------------------------------- */
+
+/* A SERVFAIL in out when n says building the real answer failed. */
+static int
+or_servfail(const struct answer_question *q, int n, uint8_t *out, size_t cap)
+{
+	if (n >= 0)
+		return n;
+	return answer_rcode(q, LDNS_RCODE_SERVFAIL, out, cap);
+}
+
+static size_t
+limit_for(const struct answer_question *q, int tcp)
+{
+	return tcp ? ANSWER_MAX_WIRE : answer_udp_limit(q);
+}
+
+/* The debug line of an overridden answer: hosts and lines, no secrets. */
+static void
+log_override(const struct answer_question *q, const struct rules_ctx *ctx,
+    const struct rules_result *res)
+{
+	char	client[NETADDR_STRLEN], list[600];
+	size_t	i, n = 0;
+
+	if (!log_enabled(LOG_LVL_DEBUG))
+		return;
+	if (inet_ntop(ctx->client_family, ctx->client_addr, client,
+	    sizeof(client)) == NULL)
+		client[0] = '\0';
+	list[0] = '\0';
+	for (i = 0; i < res->count && n < sizeof(list) - 80; i++)
+		n += snprintf(list + n, sizeof(list) - n, "%s%u %s%s (line %u)",
+		    i ? ", " : "", res->record[i].pref,
+		    res->record[i].host[0] ? res->record[i].host : ".",
+		    res->record[i].real ? " real" : "", res->record[i].line);
+	log_debug("override %s MX for %s: %s%s", q->qname, client,
+	    res->rc == RULES_NULL_MX ? "null MX" : list,
+	    res->used_real ? " [real data used]" : "");
+}
+
+/*
+ * The answer for a finished evaluation, or -1 when the question must go
+ * to real DNS unchanged (no line applied).
+ */
+static int
+answer_result(const struct answer_question *q, const struct rules_ctx *ctx,
+    const struct rules_result *res, int tcp, uint8_t *out, size_t cap)
+{
+	switch (res->rc) {
+	case RULES_ANSWER:
+	case RULES_NULL_MX:
+		log_override(q, ctx, res);
+		return or_servfail(q, answer_mx(q, res, limit_for(q, tcp), out,
+		    cap), out, cap);
+	case RULES_SERVFAIL:
+		log_debug("SERVFAIL %s MX: real data unavailable", q->qname);
+		return answer_rcode(q, LDNS_RCODE_SERVFAIL, out, cap);
+	default:
+		return -1;
+	}
+}
+
+/* ---- waiting for libunbound ------------------------------------------- */
+
+static void
+reply_servfail(struct query *qr)
+{
+	int n = answer_rcode(&qr->q, LDNS_RCODE_SERVFAIL, scratch,
+	    sizeof(scratch));
+
+	worker_reply(qr->w, &qr->to, n > 0 ? scratch : NULL,
+	    n > 0 ? (size_t)n : 0);
+}
+
+
+static void
+ub_done(void *arg, int rcode, void *packet, int len, int sec, char *bogus,
+    int ratelimited)
+{
+	struct query			*qr = arg;
+	struct rules_real_rrset		 rr;
+	struct answer_real_store	*st;
+	int				 n, ok;
+
+	(void)bogus;
+	(void)ratelimited;
+	if (qr->w->stopping)
+		return;		/* libunbound is being deleted */
+	if (qr->state == Q_ABANDONED) {
+		query_put(qr);
+		return;
+	}
+	event_del(&qr->ev);
+	ok = rcode == 0 && packet != NULL && len > 0 && sec != 1;
+	if (qr->mode == Q_RELAY) {
+		n = ok ? relay_answer(&qr->q, packet, (size_t)len,
+		    limit_for(&qr->q, qr->tcp), scratch, sizeof(scratch)) : -1;
+		n = or_servfail(&qr->q, n, scratch, sizeof(scratch));
+		if (n > 0)
+			worker_reply(qr->w, &qr->to, scratch, (size_t)n);
+		else
+			worker_reply(qr->w, &qr->to, NULL, 0);
+		qr->state = Q_DONE;
+	} else {
+		st = qr->store[qr->real.count];
+		if (st == NULL)
+			st = qr->store[qr->real.count] = malloc(sizeof(*st));
+		if (st == NULL) {
+			reply_servfail(qr);
+			qr->state = Q_DONE;
+		} else {
+			if (!ok || answer_read_real_mx(qr->lookup, packet,
+			    (size_t)len, st, &rr) == -1)
+				answer_real_tempfail(qr->lookup, st, &rr);
+			(void)rules_real_add(&qr->real, &rr);
+			qr->state = Q_GOT;
+		}
+	}
+	event_active(&qr->ev, EV_TIMEOUT, 1);
+}
+
+/* Hand name/type/class to libunbound; 0, or -1 (answer SERVFAIL). */
+static int
+lookup(struct query *qr, const char *name, int type, int cls)
+{
+	struct timeval	now, left;
+	int		rc, id;
+
+	event_base_gettimeofday_cached(qr->w->base, &now);
+	if (!timercmp(&now, &qr->deadline, <))
+		return -1;
+	timersub(&qr->deadline, &now, &left);
+	qr->state = Q_WAITING;
+	evtimer_add(&qr->ev, &left);
+	rc = ub_resolve_event(qr->w->ub, name[0] ? name : ".", type, cls, qr,
+	    ub_done, &id);
+	if (rc != 0) {
+		event_del(&qr->ev);
+		log_warn("libunbound: %s %s: %s", name, "lookup",
+		    ub_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+start_relay(struct query *qr)
+{
+	qr->mode = Q_RELAY;
+	return lookup(qr, qr->q.qname, qr->q.qtype, qr->q.qclass);
+}
+
+static int
+start_need(struct query *qr, const char *need)
+{
+	qr->mode = Q_NEED;
+	snprintf(qr->lookup, sizeof(qr->lookup), "%s", need);
+	if (qr->real.count == RULES_MAX_REAL)
+		return -1;
+	return lookup(qr, qr->lookup, LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
+}
+
+/* Real MX data arrived: evaluate again on the set the query started on. */
+static void
+continue_need(struct query *qr)
+{
+	struct rules_result	res;
+	int			n;
+
+	rules_eval(qr->rs->rules, qr->q.qname, &qr->ctx, &qr->real,
+	    qr->w->cfg->ttl, NULL, &res);
+	if (res.rc == RULES_NEED) {
+		if (start_need(qr, res.need) == -1)
+			goto fail;
+		return;
+	}
+	n = answer_result(&qr->q, &qr->ctx, &res, qr->tcp, scratch,
+	    sizeof(scratch));
+	if (n < 0) {		/* no override after all: relay */
+		if (start_relay(qr) == -1)
+			goto fail;
+		return;
+	}
+	worker_reply(qr->w, &qr->to, scratch, (size_t)n);
+	query_put(qr);
+	return;
+fail:
+	reply_servfail(qr);
+	query_put(qr);
+}
+
+static void
+query_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct query *qr = arg;
+
+	(void)fd;
+	(void)what;
+	switch (qr->state) {
+	case Q_WAITING:		/* the deadline */
+		log_debug("SERVFAIL %s: upstream did not answer in time",
+		    qr->q.qname);
+		reply_servfail(qr);
+		qr->state = Q_ABANDONED;
+		if (qr->rs != NULL)
+			ruleset_release(qr->rs);
+		qr->rs = NULL;
+		return;
+	case Q_GOT:
+		continue_need(qr);
+		return;
+	case Q_DONE:
+		query_put(qr);
+		return;
+	case Q_ABANDONED:
+		return;
+	}
+}
+
+/* Make q a waiting query; QUERY_PENDING, or an answer when that fails. */
+static enum query_rc
+go_async(struct worker *w, const struct answer_question *q,
+    const struct rules_ctx *ctx, const struct reply_to *to, int tcp,
+    const char *need, uint8_t *out, size_t cap, size_t *outlen)
+{
+	struct query	*qr;
+	struct timeval	 now, tmo;
+	int		 rc, n;
+
+	if ((qr = query_get(w)) == NULL)
+		goto fail;
+	qr->q = *q;
+	qr->ctx = *ctx;
+	qr->to = *to;
+	qr->tcp = tcp;
+	event_base_gettimeofday_cached(w->base, &now);
+	tmo.tv_sec = w->cfg->timeout_ms / 1000;
+	tmo.tv_usec = (w->cfg->timeout_ms % 1000) * 1000;
+	timeradd(&now, &tmo, &qr->deadline);
+	if (need != NULL) {
+		qr->rs = w->rs;
+		ruleset_ref(qr->rs);
+		rc = start_need(qr, need);
+	} else
+		rc = start_relay(qr);
+	if (rc == 0)
+		return QUERY_PENDING;
+	query_put(qr);
+fail:
+	n = answer_rcode(q, LDNS_RCODE_SERVFAIL, out, cap);
+	*outlen = n > 0 ? (size_t)n : 0;
+	return n > 0 ? QUERY_ANSWER : QUERY_DROP;
+}
+
+/* ---- the first look at a question ------------------------------------- */
+
+static enum query_rc
+emit(const struct answer_question *q, int n, uint8_t *out, size_t cap,
+    size_t *outlen)
+{
+	if (q != NULL)
+		n = or_servfail(q, n, out, cap);
+	if (n <= 0)
+		return QUERY_DROP;
+	*outlen = (size_t)n;
+	return QUERY_ANSWER;
+}
+
+/* An MX question: the rules decide. */
+static enum query_rc
+mx_question(struct worker *w, const struct answer_question *q,
+    const struct rules_ctx *ctx, const struct reply_to *to, int tcp,
+    uint8_t *out, size_t cap, size_t *outlen)
+{
+	struct ruleset		*rs = worker_ruleset(w);
+	struct rules_result	 res;
+	int			 n;
+
+	rules_eval(rs->rules, q->qname, ctx, NULL, w->cfg->ttl, NULL, &res);
+	if (res.rc == RULES_NEED)
+		return go_async(w, q, ctx, to, tcp, res.need, out, cap,
+		    outlen);
+	n = answer_result(q, ctx, &res, tcp, out, cap);
+	if (n < 0)
+		return go_async(w, q, ctx, to, tcp, NULL, out, cap, outlen);
+	return emit(q, n, out, cap, outlen);
+}
+
+enum query_rc
+query_handle(struct worker *w, const uint8_t *pkt, size_t len,
+    const struct reply_to *to, int tcp, uint8_t *out, size_t cap,
+    size_t *outlen)
+{
+	struct answer_question	q;
+	struct rules_ctx	ctx;
+	uint8_t			synth[16];
+	int			allowed;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.known = RULES_CTX_CLIENT;
+	ctx.client_family = netaddr_raw((const struct sockaddr *)&to->peer,
+	    ctx.client_addr);
+	allowed = acl_allows(&w->cfg->acl, ctx.client_family,
+	    ctx.client_addr);
+	switch (answer_parse_query(pkt, len, &q)) {
+	case ANSWER_PARSE_OK:
+		break;
+	case ANSWER_PARSE_FORMERR:
+		if (!allowed)
+			return QUERY_DROP;	/* no reflection for strangers */
+		return emit(NULL, answer_formerr(pkt, len, out, cap), out,
+		    cap, outlen);
+	default:
+		return QUERY_DROP;
+	}
+	if (!allowed)
+		return emit(&q, answer_rcode(&q, LDNS_RCODE_REFUSED, out, cap),
+		    out, cap, outlen);
+	if (FLAG_OPCODE(q.flags) != LDNS_PACKET_QUERY)
+		return emit(&q, answer_rcode(&q, LDNS_RCODE_NOTIMPL, out, cap),
+		    out, cap, outlen);
+	if (q.qclass == LDNS_RR_CLASS_IN) {
+		if (rules_synth_addr(q.qname, synth) != 0)
+			return emit(&q, answer_synth_addr(&q, w->cfg->ttl,
+			    limit_for(&q, tcp), out, cap), out, cap, outlen);
+		if (q.qtype == LDNS_RR_TYPE_MX)
+			return mx_question(w, &q, &ctx, to, tcp, out, cap,
+			    outlen);
+	}
+	return go_async(w, &q, &ctx, to, tcp, NULL, out, cap, outlen);
+}

@@ -1,0 +1,166 @@
+/*
+ * resolver/upstream.c - forwarders and the libunbound contexts.
+ *
+ * Each worker has its own context driven by its own libevent base
+ * (ub_ctx_create_event): no background thread, no pipe, cached answers
+ * come back inside the worker's loop.  The contexts forward everything
+ * ("." forward zone) to the upstreams and do not validate: validation is
+ * the upstream resolver's job, and mxshimd never sets AD.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+
+#include <unbound.h>
+#include <unbound-event.h>
+
+#include "upstream.h"
+
+int
+upstream_defaults(struct config *cfg, char *err, size_t errlen)
+{
+	FILE	*f;
+	char	 line[512], word[32], addr[NETADDR_STRLEN];
+
+	if (cfg->nupstream != 0)
+		return 0;
+	if ((f = fopen(cfg->resolv_conf, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s; give --upstream ADDR@PORT",
+		    cfg->resolv_conf, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL &&
+	    cfg->nupstream < OPT_MAX_UPSTREAM) {
+		if (sscanf(line, "%31s %63s", word, addr) != 2 ||
+		    strcmp(word, "nameserver") != 0)
+			continue;
+		/* a scoped address ("fe80::1%eth0") cannot be forwarded to */
+		if (netaddr_parse(addr, 53,
+		    &cfg->upstream[cfg->nupstream]) == 0)
+			cfg->nupstream++;
+	}
+	fclose(f);
+	cfg->upstream_from_file = 1;
+	if (cfg->nupstream == 0) {
+		snprintf(err, errlen, "%s names no usable nameserver; give "
+		    "--upstream ADDR@PORT", cfg->resolv_conf);
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether addr belongs to this host: it can be bound to. */
+static int
+is_local_address(const struct netaddr *na)
+{
+	struct sockaddr_storage	ss = na->ss;
+	int			fd, ok;
+
+	if (ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_port = 0;
+	else
+		((struct sockaddr_in6 *)&ss)->sin6_port = 0;
+	if ((fd = socket(ss.ss_family, SOCK_DGRAM, 0)) == -1)
+		return 0;
+	ok = bind(fd, (struct sockaddr *)&ss, na->len) == 0;
+	close(fd);
+	return ok;
+}
+
+static int
+is_self(const struct netaddr *up, const struct netaddr *lis)
+{
+	const struct sockaddr *u = (const struct sockaddr *)&up->ss;
+	const struct sockaddr *l = (const struct sockaddr *)&lis->ss;
+
+	if (netaddr_port(u) != netaddr_port(l))
+		return 0;
+	if (netaddr_same_host(u, l))
+		return 1;
+	return netaddr_is_any(l) && u->sa_family == l->sa_family &&
+	    is_local_address(up);
+}
+
+int
+upstream_check_loop(const struct config *cfg, char *err, size_t errlen)
+{
+	char	up[NETADDR_STRLEN], lis[NETADDR_STRLEN];
+	size_t	i, j;
+
+	for (i = 0; i < cfg->nupstream; i++)
+		for (j = 0; j < cfg->nlisten; j++) {
+			if (!is_self(&cfg->upstream[i], &cfg->listen[j]))
+				continue;
+			netaddr_format((const struct sockaddr *)
+			    &cfg->upstream[i].ss, up, sizeof(up));
+			netaddr_format((const struct sockaddr *)
+			    &cfg->listen[j].ss, lis, sizeof(lis));
+			snprintf(err, errlen, "upstream %s%s%s is mxshimd "
+			    "itself (listening on %s): queries would loop; "
+			    "give --upstream with the address of a real "
+			    "resolver", up,
+			    cfg->upstream_from_file ? " from " : "",
+			    cfg->upstream_from_file ? cfg->resolv_conf : "",
+			    lis);
+			return -1;
+		}
+	return 0;
+}
+
+static int
+set_option(struct ub_ctx *ub, const char *opt, const char *val, char *err,
+    size_t errlen)
+{
+	int rc;
+
+	if ((rc = ub_ctx_set_option(ub, opt, val)) != 0) {
+		snprintf(err, errlen, "libunbound option %s %s: %s", opt, val,
+		    ub_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+struct ub_ctx *
+upstream_context(const struct config *cfg, struct event_base *base,
+    char *err, size_t errlen)
+{
+	/* Options that make a stub forwarder out of libunbound. */
+	static const char *const opts[][2] = {
+		{ "do-not-query-localhost:", "no" },	/* upstream on lo */
+		{ "module-config:", "iterator" },	/* no validation */
+		{ "num-queries-per-thread:", "4096" },
+		{ "outgoing-range:", "8192" },
+		{ "prefetch:", "yes" },	/* hot names stay cached */
+		{ "minimal-responses:", "no" },
+	};
+	struct ub_ctx	*ub;
+	char		 addr[NETADDR_STRLEN];
+	size_t		 i;
+	int		 rc;
+
+	if ((ub = ub_ctx_create_event(base)) == NULL) {
+		snprintf(err, errlen, "cannot create a libunbound context");
+		return NULL;
+	}
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (set_option(ub, opts[i][0], opts[i][1], err, errlen) == -1)
+			goto fail;
+	for (i = 0; i < cfg->nupstream; i++) {
+		netaddr_format((const struct sockaddr *)&cfg->upstream[i].ss,
+		    addr, sizeof(addr));
+		if ((rc = ub_ctx_set_fwd(ub, addr)) != 0) {
+			snprintf(err, errlen, "upstream %s: %s", addr,
+			    ub_strerror(rc));
+			goto fail;
+		}
+	}
+	return ub;
+fail:
+	ub_ctx_delete(ub);
+	return NULL;
+}

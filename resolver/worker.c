@@ -1,0 +1,710 @@
+/*
+ * resolver/worker.c - a worker's sockets and event loop.
+ *
+ * UDP: recvmmsg() batches in, answers collected per socket and sent with
+ * one sendmmsg() per batch; answers that arrive later (relayed, or waiting
+ * for real MX data) join the socket's batch and go out at the end of the
+ * loop iteration.  TCP (RFC 7766): pipelined questions on one connection,
+ * answers in the order they are ready, idle connections closed, a bound on
+ * the questions in flight per connection and on connections per worker.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/event_struct.h>
+#include <unbound.h>
+
+#include "answer.h"
+#include "listen.h"
+#include "log.h"
+#include "query.h"
+#include "ruleset.h"
+#include "upstream.h"
+#include "worker.h"
+
+#define BATCH		32	/* datagrams per recvmmsg/sendmmsg */
+#define READ_ROUNDS	4	/* batches per wakeup before yielding */
+#define UDP_IN_MAX	4096	/* longer questions are not questions */
+#define CTL_LEN		CMSG_SPACE(sizeof(struct in6_pktinfo))
+#define TCP_MAX_CONN	512	/* per worker */
+#define TCP_MAX_INFLIGHT 64	/* questions per connection */
+#define TCP_MAX_QUEUED	(1024 * 1024)	/* unsent bytes per connection */
+#define TCP_IDLE_SEC	10
+
+struct udp_sock {
+	struct worker		*w;
+	int			 fd;
+	struct event		 ev;
+	unsigned		 nout;
+	struct mmsghdr		 out[BATCH];
+	struct iovec		 out_iov[BATCH];
+	struct sockaddr_storage	 out_peer[BATCH];
+	uint8_t			 out_ctl[BATCH][CTL_LEN];
+	uint8_t			 out_buf[BATCH][ANSWER_MAX_UDP];
+};
+
+struct tcp_listener {
+	struct worker		*w;
+	int			 fd;
+	struct event		 ev;
+};
+
+struct tcp_chunk {
+	struct tcp_chunk	*next;
+	size_t			 len, off;
+	uint8_t			 data[];
+};
+
+struct tcp_conn {
+	struct tcp_conn		*next, *prev;	/* w->conns */
+	struct worker		*w;
+	int			 fd;
+	struct event		 rev, wev, idle;
+	uint8_t			*in;
+	size_t			 inlen, incap;
+	struct tcp_chunk	*out, *out_tail;
+	size_t			 queued;
+	int			 pending;	/* questions in flight */
+	int			 closed, eof, busy;
+	struct sockaddr_storage	 peer;
+	socklen_t		 peerlen;
+};
+
+/* Receive side of a batch: per thread, used inside one callback only. */
+static _Thread_local struct {
+	struct mmsghdr		msg[BATCH];
+	struct iovec		iov[BATCH];
+	struct sockaddr_storage	peer[BATCH];
+	uint8_t			ctl[BATCH][CTL_LEN];
+	uint8_t			buf[BATCH][UDP_IN_MAX];
+} in;
+
+/* The answer being built for an incoming question. */
+static _Thread_local uint8_t answer_buf[ANSWER_MAX_WIRE];
+
+/* ---- UDP -------------------------------------------------------------- */
+
+static void
+udp_flush(struct udp_sock *us)
+{
+	unsigned	sent = 0;
+	int		n;
+
+	while (sent < us->nout) {
+		n = sendmmsg(us->fd, us->out + sent, us->nout - sent, 0);
+		if (n > 0) {
+			sent += (unsigned)n;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		/* full socket buffer or a vanished client: drop this one */
+		sent++;
+	}
+	us->nout = 0;
+}
+
+/* The destination of the question becomes the source of the answer. */
+static size_t
+reply_control(const struct reply_to *to, uint8_t *ctl)
+{
+	struct cmsghdr *c = (struct cmsghdr *)ctl;
+
+	memset(ctl, 0, CTL_LEN);
+	if (to->peer.ss_family == AF_INET) {
+		struct in_pktinfo pi = to->pktinfo.v4;
+
+		pi.ipi_spec_dst = pi.ipi_addr;
+		pi.ipi_ifindex = 0;
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		return CMSG_SPACE(sizeof(pi));
+	}
+	c->cmsg_level = IPPROTO_IPV6;
+	c->cmsg_type = IPV6_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(to->pktinfo.v6));
+	memcpy(CMSG_DATA(c), &to->pktinfo.v6, sizeof(to->pktinfo.v6));
+	return CMSG_SPACE(sizeof(to->pktinfo.v6));
+}
+
+static void
+udp_queue(struct udp_sock *us, const struct reply_to *to, const uint8_t *buf,
+    size_t len)
+{
+	unsigned	 i;
+	struct msghdr	*m;
+
+	if (len > ANSWER_MAX_UDP)
+		return;
+	if (us->nout == BATCH)
+		udp_flush(us);
+	i = us->nout++;
+	m = &us->out[i].msg_hdr;
+	memcpy(us->out_buf[i], buf, len);
+	memcpy(&us->out_peer[i], &to->peer, to->peerlen);
+	us->out_iov[i].iov_base = us->out_buf[i];
+	us->out_iov[i].iov_len = len;
+	memset(m, 0, sizeof(*m));
+	m->msg_name = &us->out_peer[i];
+	m->msg_namelen = to->peerlen;
+	m->msg_iov = &us->out_iov[i];
+	m->msg_iovlen = 1;
+	if (to->has_pktinfo) {
+		m->msg_control = us->out_ctl[i];
+		m->msg_controllen = reply_control(to, us->out_ctl[i]);
+	}
+}
+
+/* Where a received datagram came from and was sent to. */
+static void
+udp_origin(struct udp_sock *us, unsigned i, struct reply_to *to)
+{
+	struct msghdr	*m = &in.msg[i].msg_hdr;
+	struct cmsghdr	*c;
+
+	to->udp = us;
+	to->tcp = NULL;
+	memcpy(&to->peer, &in.peer[i], m->msg_namelen);
+	to->peerlen = m->msg_namelen;
+	to->has_pktinfo = 0;
+	for (c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			memcpy(&to->pktinfo.v4, CMSG_DATA(c),
+			    sizeof(to->pktinfo.v4));
+			to->has_pktinfo = 1;
+		} else if (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_PKTINFO) {
+			memcpy(&to->pktinfo.v6, CMSG_DATA(c),
+			    sizeof(to->pktinfo.v6));
+			to->has_pktinfo = 1;
+		}
+	}
+}
+
+static int
+udp_receive(struct udp_sock *us)
+{
+	unsigned i;
+
+	for (i = 0; i < BATCH; i++) {
+		in.iov[i].iov_base = in.buf[i];
+		in.iov[i].iov_len = UDP_IN_MAX;
+		memset(&in.msg[i].msg_hdr, 0, sizeof(in.msg[i].msg_hdr));
+		in.msg[i].msg_hdr.msg_name = &in.peer[i];
+		in.msg[i].msg_hdr.msg_namelen = sizeof(in.peer[i]);
+		in.msg[i].msg_hdr.msg_iov = &in.iov[i];
+		in.msg[i].msg_hdr.msg_iovlen = 1;
+		in.msg[i].msg_hdr.msg_control = in.ctl[i];
+		in.msg[i].msg_hdr.msg_controllen = CTL_LEN;
+	}
+	return recvmmsg(us->fd, in.msg, BATCH, MSG_DONTWAIT, NULL);
+}
+
+static void
+udp_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct udp_sock	*us = arg;
+	struct reply_to	 to;
+	size_t		 len;
+	int		 n, i, round;
+
+	(void)fd;
+	(void)what;
+	for (round = 0; round < READ_ROUNDS; round++) {
+		if ((n = udp_receive(us)) <= 0)
+			break;
+		for (i = 0; i < n; i++) {
+			if (in.msg[i].msg_hdr.msg_flags & MSG_TRUNC)
+				continue;
+			udp_origin(us, (unsigned)i, &to);
+			if (query_handle(us->w, in.buf[i], in.msg[i].msg_len,
+			    &to, 0, answer_buf, ANSWER_MAX_UDP, &len) ==
+			    QUERY_ANSWER)
+				udp_queue(us, &to, answer_buf, len);
+		}
+		udp_flush(us);
+		if (n < BATCH)
+			break;
+	}
+}
+
+static void
+flush_all(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker	*w = arg;
+	size_t		 i;
+
+	(void)fd;
+	(void)what;
+	for (i = 0; i < w->nsock; i++)
+		if (w->udp[i]->nout != 0)
+			udp_flush(w->udp[i]);
+}
+
+/* ---- TCP -------------------------------------------------------------- */
+
+static void
+conn_close(struct tcp_conn *c)
+{
+	struct tcp_chunk *ch;
+
+	if (c->closed)
+		return;
+	c->closed = 1;
+	event_del(&c->rev);
+	event_del(&c->wev);
+	event_del(&c->idle);
+	close(c->fd);
+	while ((ch = c->out) != NULL) {
+		c->out = ch->next;
+		free(ch);
+	}
+	c->out_tail = NULL;
+	c->queued = 0;
+}
+
+/* Free a closed connection once no question and no callback uses it. */
+static void
+conn_maybe_free(struct tcp_conn *c)
+{
+	struct worker *w = c->w;
+
+	if (!c->closed || c->pending > 0 || c->busy)
+		return;
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		w->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	w->nconn--;
+	free(c->in);
+	free(c);
+}
+
+/* After the client stopped sending: close when everything went out. */
+static void
+conn_check_done(struct tcp_conn *c)
+{
+	if (c->eof && c->pending == 0 && c->out == NULL)
+		conn_close(c);
+}
+
+static int
+conn_queue(struct tcp_conn *c, const uint8_t *data, size_t len)
+{
+	struct tcp_chunk *ch;
+
+	if (c->queued + len > TCP_MAX_QUEUED)
+		return -1;	/* the client does not read: give up */
+	if ((ch = malloc(sizeof(*ch) + len)) == NULL)
+		return -1;
+	ch->next = NULL;
+	ch->len = len;
+	ch->off = 0;
+	memcpy(ch->data, data, len);
+	if (c->out_tail != NULL)
+		c->out_tail->next = ch;
+	else
+		c->out = ch;
+	c->out_tail = ch;
+	c->queued += len;
+	event_add(&c->wev, NULL);
+	return 0;
+}
+
+/* Send one DNS message with its length prefix. */
+static void
+conn_send(struct tcp_conn *c, const uint8_t *buf, size_t len)
+{
+	uint8_t		prefix[2] = { (uint8_t)(len >> 8), (uint8_t)len };
+	struct iovec	iov[2] = { { prefix, 2 }, { (void *)buf, len } };
+	ssize_t		n = 0;
+
+	if (c->closed)
+		return;
+	if (c->out == NULL) {
+		n = writev(c->fd, iov, 2);
+		if (n == -1 && errno != EAGAIN && errno != EINTR) {
+			conn_close(c);
+			return;
+		}
+		if (n == -1)
+			n = 0;
+		if ((size_t)n == len + 2)
+			return;
+	}
+	if ((size_t)n < 2 && conn_queue(c, prefix + n, 2 - (size_t)n) == -1)
+		goto fail;
+	n = (size_t)n > 2 ? n - 2 : 0;
+	if (conn_queue(c, buf + n, len - (size_t)n) == -1)
+		goto fail;
+	return;
+fail:
+	conn_close(c);
+}
+
+static void
+conn_write(evutil_socket_t fd, short what, void *arg)
+{
+	struct tcp_conn		*c = arg;
+	struct tcp_chunk	*ch;
+	ssize_t			 n;
+
+	(void)what;
+	while ((ch = c->out) != NULL) {
+		n = write(fd, ch->data + ch->off, ch->len - ch->off);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n == -1) {
+			conn_close(c);
+			return;
+		}
+		ch->off += (size_t)n;
+		c->queued -= (size_t)n;
+		if (ch->off < ch->len)
+			return;
+		c->out = ch->next;
+		free(ch);
+	}
+	c->out_tail = NULL;
+	event_del(&c->wev);
+	conn_check_done(c);
+}
+
+/* Answer the complete questions in the input buffer. */
+static void
+conn_process(struct tcp_conn *c)
+{
+	struct reply_to	to;
+	size_t		mlen, off = 0, len;
+
+	memset(&to, 0, sizeof(to));
+	to.tcp = c;
+	memcpy(&to.peer, &c->peer, c->peerlen);
+	to.peerlen = c->peerlen;
+	while (!c->closed && c->pending < TCP_MAX_INFLIGHT &&
+	    c->inlen - off >= 2) {
+		mlen = (size_t)c->in[off] << 8 | c->in[off + 1];
+		if (c->inlen - off < 2 + mlen)
+			break;
+		c->pending++;
+		len = 0;
+		if (query_handle(c->w, c->in + off + 2, mlen, &to, 1,
+		    answer_buf, sizeof(answer_buf), &len) != QUERY_PENDING) {
+			c->pending--;
+			if (len > 0)
+				conn_send(c, answer_buf, len);
+		}
+		off += 2 + mlen;
+	}
+	memmove(c->in, c->in + off, c->inlen - off);
+	c->inlen -= off;
+	if (c->pending >= TCP_MAX_INFLIGHT)
+		event_del(&c->rev);	/* resumes in worker_reply() */
+}
+
+static void
+conn_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct tcp_conn		*c = arg;
+	struct timeval		 idle = { TCP_IDLE_SEC, 0 };
+	ssize_t			 n;
+	size_t			 want;
+	uint8_t			*p;
+
+	(void)what;
+	want = c->inlen >= 2 ? 2 + ((size_t)c->in[0] << 8 | c->in[1]) : 2;
+	if (want < c->inlen + 512)
+		want = c->inlen + 512;
+	if (want > c->incap) {
+		if ((p = realloc(c->in, want)) == NULL) {
+			conn_close(c);
+			goto out;
+		}
+		c->in = p;
+		c->incap = want;
+	}
+	n = read(fd, c->in + c->inlen, c->incap - c->inlen);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		c->eof = 1;
+		event_del(&c->rev);
+		if (n == -1)
+			conn_close(c);
+		conn_check_done(c);
+		goto out;
+	}
+	c->inlen += (size_t)n;
+	evtimer_add(&c->idle, &idle);
+	c->busy = 1;
+	conn_process(c);
+	c->busy = 0;
+out:
+	conn_maybe_free(c);
+}
+
+static void
+conn_idle(evutil_socket_t fd, short what, void *arg)
+{
+	struct tcp_conn	*c = arg;
+	struct timeval	 idle = { TCP_IDLE_SEC, 0 };
+
+	(void)fd;
+	(void)what;
+	if (c->pending > 0 || c->out != NULL) {
+		evtimer_add(&c->idle, &idle);
+		return;
+	}
+	conn_close(c);
+	conn_maybe_free(c);
+}
+
+static void
+tcp_accept(evutil_socket_t fd, short what, void *arg)
+{
+	struct tcp_listener	*tl = arg;
+	struct worker		*w = tl->w;
+	struct tcp_conn		*c;
+	struct timeval		 idle = { TCP_IDLE_SEC, 0 };
+	struct sockaddr_storage	 peer;
+	socklen_t		 plen;
+	int			 s;
+
+	(void)what;
+	for (;;) {
+		plen = sizeof(peer);
+		s = accept4(fd, (struct sockaddr *)&peer, &plen,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (s == -1)
+			return;
+		if (w->nconn >= TCP_MAX_CONN ||
+		    (c = calloc(1, sizeof(*c))) == NULL) {
+			close(s);
+			continue;
+		}
+		c->w = w;
+		c->fd = s;
+		c->peer = peer;
+		c->peerlen = plen;
+		event_assign(&c->rev, w->base, s, EV_READ | EV_PERSIST,
+		    conn_read, c);
+		event_assign(&c->wev, w->base, s, EV_WRITE | EV_PERSIST,
+		    conn_write, c);
+		evtimer_assign(&c->idle, w->base, conn_idle, c);
+		event_add(&c->rev, NULL);
+		evtimer_add(&c->idle, &idle);
+		c->next = w->conns;
+		if (w->conns != NULL)
+			w->conns->prev = c;
+		w->conns = c;
+		w->nconn++;
+	}
+}
+
+/* ---- replies that were not ready at once ------------------------------ */
+
+void
+worker_reply(struct worker *w, const struct reply_to *to, const uint8_t *buf,
+    size_t len)
+{
+	struct tcp_conn *c = to->tcp;
+
+	if (to->udp != NULL) {
+		if (buf != NULL) {
+			udp_queue(to->udp, to, buf, len);
+			event_active(w->flush_ev, EV_TIMEOUT, 1);
+		}
+		return;
+	}
+	c->pending--;
+	if (buf != NULL)
+		conn_send(c, buf, len);
+	if (!c->closed && !c->eof && c->pending == TCP_MAX_INFLIGHT - 1) {
+		event_add(&c->rev, NULL);
+		if (!c->busy) {
+			c->busy = 1;
+			conn_process(c);
+			c->busy = 0;
+		}
+	}
+	conn_check_done(c);
+	conn_maybe_free(c);
+}
+
+/* ---- the worker ------------------------------------------------------- */
+
+struct ruleset *
+worker_ruleset(struct worker *w)
+{
+	struct ruleset *rs;
+
+	if (ruleset_generation() != w->generation) {
+		rs = ruleset_acquire();
+		ruleset_release(w->rs);
+		w->rs = rs;
+		w->generation = rs->generation;
+	}
+	return w->rs;
+}
+
+static void
+stop_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+
+	(void)fd;
+	(void)what;
+	event_base_loopbreak(w->base);
+}
+
+static int
+add_sockets(struct worker *w, const struct config *cfg, char *err,
+    size_t errlen)
+{
+	size_t i;
+	int fd;
+
+	for (i = 0; i < cfg->nlisten; i++, w->nsock++) {
+		w->udp[i] = calloc(1, sizeof(*w->udp[i]));
+		w->tcp[i] = calloc(1, sizeof(*w->tcp[i]));
+		if (w->udp[i] == NULL || w->tcp[i] == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		w->udp[i]->w = w->tcp[i]->w = w;
+		w->udp[i]->fd = w->tcp[i]->fd = -1;
+		if ((fd = listen_open(&cfg->listen[i], SOCK_DGRAM, w->id == 0,
+		    err, errlen)) == -1)
+			return -1;
+		w->udp[i]->fd = fd;
+		event_assign(&w->udp[i]->ev, w->base, fd, EV_READ | EV_PERSIST,
+		    udp_read, w->udp[i]);
+		event_add(&w->udp[i]->ev, NULL);
+		if ((fd = listen_open(&cfg->listen[i], SOCK_STREAM, w->id == 0,
+		    err, errlen)) == -1)
+			return -1;
+		w->tcp[i]->fd = fd;
+		event_assign(&w->tcp[i]->ev, w->base, fd, EV_READ | EV_PERSIST,
+		    tcp_accept, w->tcp[i]);
+		event_add(&w->tcp[i]->ev, NULL);
+	}
+	return 0;
+}
+
+static void worker_free(struct worker *w);
+
+struct worker *
+worker_new(unsigned id, const struct config *cfg, int stop_fd, char *err,
+    size_t errlen)
+{
+	struct event_config	*ec;
+	struct worker		*w;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	w->id = id;
+	w->cfg = cfg;
+	/* one thread per base: no locking inside libevent */
+	if ((ec = event_config_new()) != NULL) {
+		event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
+		w->base = event_base_new_with_config(ec);
+		event_config_free(ec);
+	}
+	if (w->base == NULL ||
+	    (w->stop_ev = event_new(w->base, stop_fd, EV_READ | EV_PERSIST,
+	    stop_cb, w)) == NULL ||
+	    (w->flush_ev = event_new(w->base, -1, 0, flush_all, w)) == NULL) {
+		snprintf(err, errlen, "cannot set up an event loop");
+		worker_free(w);
+		return NULL;
+	}
+	event_add(w->stop_ev, NULL);
+	if (add_sockets(w, cfg, err, errlen) == -1) {
+		worker_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+int
+worker_upstream(struct worker *w, char *err, size_t errlen)
+{
+	w->ub = upstream_context(w->cfg, w->base, err, errlen);
+	return w->ub == NULL ? -1 : 0;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	event_base_dispatch(w->base);
+	return NULL;
+}
+
+int
+worker_start(struct worker *w)
+{
+	w->rs = ruleset_acquire();
+	w->generation = w->rs->generation;
+	return pthread_create(&w->thread, NULL, worker_main, w) == 0 ? 0 : -1;
+}
+
+static void
+worker_free(struct worker *w)
+{
+	struct tcp_conn	*c;
+	size_t		 i;
+
+	w->stopping = 1;
+	if (w->ub != NULL)
+		ub_ctx_delete(w->ub);
+	query_free_all(w);
+	while ((c = w->conns) != NULL) {
+		conn_close(c);
+		c->pending = 0;
+		c->busy = 0;
+		conn_maybe_free(c);
+	}
+	for (i = 0; i < OPT_MAX_LISTEN; i++) {
+		if (w->udp[i] != NULL && w->udp[i]->fd != -1) {
+			event_del(&w->udp[i]->ev);
+			close(w->udp[i]->fd);
+		}
+		if (w->tcp[i] != NULL && w->tcp[i]->fd != -1) {
+			event_del(&w->tcp[i]->ev);
+			close(w->tcp[i]->fd);
+		}
+		free(w->udp[i]);
+		free(w->tcp[i]);
+	}
+	if (w->stop_ev != NULL)
+		event_free(w->stop_ev);
+	if (w->flush_ev != NULL)
+		event_free(w->flush_ev);
+	if (w->rs != NULL)
+		ruleset_release(w->rs);
+	if (w->base != NULL)
+		event_base_free(w->base);
+	free(w);
+}
+
+void
+worker_join(struct worker *w)
+{
+	pthread_join(w->thread, NULL);
+	worker_free(w);
+}
