@@ -631,7 +631,7 @@ Test(mx, tcp_takes_all_64_and_compresses)
 	for (i = 0; i < RULES_MAX_RECORDS; i++) {
 		ldns_rr	*rr = ldns_rr_list_rr(ldns_pkt_answer(p), i);
 
-		snprintf(want, sizeof(want), "%s.", hosts[i]);
+		snprintf(want, sizeof(want), "%.*s.", RULES_MAX_NAME, hosts[i]);
 		assert_rdf(ldns_rr_mx_exchange(rr), want);
 		plain += 12 + 2 + strlen(hosts[i]) + 2;
 	}
