@@ -1,1 +1,6 @@
-# bench: see its README section
+# Benchmarks (not tests): bench/engine.sh, and the resolver and shim
+# benchmarks in their folders.
+EXTRA_PROGRAMS = bench/rules_bench
+bench_rules_bench_SOURCES = bench/rules_bench.c
+bench_rules_bench_LDADD = rules/librules.la
+CLEANFILES += bench/rules_bench

@@ -1,0 +1,17 @@
+#!/bin/sh
+# bench/engine.sh - the rules engine at 10k, 100k and 1M lines: load time,
+# peak memory (max RSS of the whole process, file and set included) and
+# evaluations per second on one core.  Run after building:
+#
+#   ./bootstrap.sh build && bench/engine.sh
+set -e
+cd "$(dirname "$0")/.."
+make -s bench/rules_bench
+out=bench/out
+mkdir -p "$out"
+echo "| lines | load | peak RSS | evaluations/s | answered |"
+echo "|---|---|---|---|---|"
+for n in 10000 100000 1000000; do
+	[ -f "$out/rules-$n.conf" ] || bench/gen-rules.sh "$n" >"$out/rules-$n.conf"
+	bench/rules_bench "$out/rules-$n.conf" "$n"
+done
