@@ -1,0 +1,78 @@
+#!/bin/sh
+# mxshim run: the command runs with libmxshim.so preloaded and the context
+# set, the library is found in the build tree and where it is installed,
+# and mistakes are reported before anything runs.
+TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$TOP/tests/shim/ns.sh"
+shim_ns_enter "$@"
+. "$TOP/tests/lib.sh"
+shim_ns_setup
+[ -x "$MXSHIM" ] || t_skip_all "cli/mxshim not built"
+
+R="$T_DIR/rules.conf"
+cat >"$R" <<'RULES'
+partner.example   relay.example.net         $end
+from.example      from-relay.example.net    $from=bob@sender.example $end
+auth.example      auth-relay.example.net    $authsender=alice $end
+size.example      big-relay.example.net     $size>=1000 $end
+retry.example     retry-relay.example.net   $retries>=3 $end
+*.example         default-relay.example.net
+RULES
+
+# target NAME [RUN-OPTIONS]: the MX target the command sees.
+target() {
+	name=$1; shift
+	"$MXSHIM" run --rules "$R" "$@" -- "$Q" -c res_search "$name" MX |
+	    sed -n 's/^an: .*MX\t[0-9]* //p'
+}
+
+t_is "$(target partner.example)" relay.example.net. "run: the command sees the override"
+t_is "$(target from.example --from bob@sender.example)" from-relay.example.net. "run --from"
+t_is "$(target auth.example --authsender alice)" auth-relay.example.net. "run --authsender"
+t_is "$(target size.example --size 1000)" big-relay.example.net. "run --size"
+t_is "$(target retry.example --retries 3)" retry-relay.example.net. "run --retries"
+t_is "$(target size.example)" default-relay.example.net. "run without --size: the condition is false"
+
+env=$("$MXSHIM" run --rules "$R" -- sh -c 'echo "$LD_PRELOAD"')
+t_is "$env" "$TOP/cli/../shim/.libs/libmxshim.so" "run: the library is found in the build tree"
+env=$(LD_PRELOAD=/nonexistent.so "$MXSHIM" run --rules "$R" -- sh -c 'echo "$LD_PRELOAD"' 2>/dev/null)
+t_like "$env" 'libmxshim\.so:/nonexistent\.so$' "run: an existing LD_PRELOAD is kept, after the shim"
+env=$(cd "$T_DIR" && "$MXSHIM" run --rules rules.conf -- sh -c 'echo "$MXSHIM_RULES"')
+t_is "$env" "$T_DIR/rules.conf" "run: a relative --rules becomes absolute"
+
+# Installed: a copy of the command outside the build tree finds the
+# library in its configured libdir (a private tmpfs over it, here).
+libdir=$(sed -n 's/^#define MXSHIM_LIBDIR "\(.*\)"$/\1/p' "$TOP/cli/run-paths.h")
+if [ -n "$libdir" ] && mkdir -p "$libdir" && mount -t tmpfs tmpfs "$libdir"; then
+	mkdir -p "$T_DIR/bin"
+	cp "$MXSHIM" "$T_DIR/bin/mxshim"
+	cp "$SHIM_LIB" "$libdir/libmxshim.so"
+	env=$("$T_DIR/bin/mxshim" run --rules "$R" -- sh -c 'echo "$LD_PRELOAD"')
+	t_is "$env" "$libdir/libmxshim.so" "run: the installed library is found"
+	out=$("$T_DIR/bin/mxshim" run --rules "$R" -- "$Q" res_query partner.example MX)
+	t_like "$out" 'MX.10 relay.example.net.$' "run: the installed library answers"
+	rm "$libdir/libmxshim.so"
+	"$T_DIR/bin/mxshim" run --rules "$R" -- true 2>"$T_DIR/err"
+	t_is "$?" 1 "run: no library anywhere: status 1"
+	t_like "$(cat "$T_DIR/err")" 'libmxshim.so not found' "run: no library: said so"
+	umount "$libdir"
+else
+	t_ok 1 "run: cannot fake an installed libdir ($libdir)"
+fi
+
+# Mistakes are reported before anything runs.
+printf 'x.example relay.example.net $size>big\n' >"$T_DIR/bad.conf"
+out=$("$MXSHIM" run --rules "$T_DIR/bad.conf" -- touch "$T_DIR/ran" 2>&1)
+t_is "$?" 1 "run: invalid rules: status 1"
+t_like "$out" 'bad.conf:1:[0-9]+:' "run: invalid rules: FILE:LINE:COLUMN"
+[ ! -e "$T_DIR/ran" ]; t_ok $? "run: invalid rules: the command did not run"
+"$MXSHIM" run --rules "$R" --size 10k -- true 2>/dev/null
+t_is "$?" 2 "run: --size must be a number (usage error)"
+"$MXSHIM" run --rules "$R" 2>/dev/null
+t_is "$?" 2 "run: no command (usage error)"
+"$MXSHIM" run --rules "$R" -- "$T_DIR/no-such-command" 2>/dev/null
+t_is "$?" 127 "run: command not found: 127"
+"$MXSHIM" run --rules "$R" -- sh -c 'exit 7'
+t_is "$?" 7 "run: the command's exit status is returned"
+
+t_done
