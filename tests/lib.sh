@@ -97,7 +97,8 @@ t_wait_port() {
 }
 
 # t_unbound PORT LOCAL-DATA-FILE: start Unbound on 127.0.0.1@PORT serving
-# the local-zone/local-data lines in the file (and refusing the rest).
+# the local-zone/local-data lines in the file; every other name is
+# NXDOMAIN, as unknown names are on the Internet.
 # Sets UNBOUND_PID.
 t_unbound() {
 	conf="$T_DIR/unbound-$1.conf"
@@ -118,7 +119,7 @@ server:
 	access-control: 127.0.0.0/8 allow
 	do-not-query-localhost: yes
 	module-config: "iterator"
-	local-zone: "." refuse
+	local-zone: "." static
 	include: "$2"
 remote-control:
 	control-enable: no
