@@ -1,0 +1,133 @@
+#!/bin/sh
+# mxshimd as a service: start-up errors, SIGHUP reloads (good, bad, under
+# load), SIGTERM, upstream down, loop refusal, --user, --pidfile, detaching.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/resolver_env.inc"
+
+[ -x "$MXSHIMD" ] || t_skip_all "resolver/mxshimd not built"
+UP=$(t_port)
+resolver_zones "$T_DIR/zones.conf"
+t_unbound "$UP" "$T_DIR/zones.conf" || t_skip_all "unbound did not start"
+
+# a bad file at start: non-zero exit, FILE:LINE:COLUMN
+printf 'good.example relay.example\nbad.example relay.example $priority:70000\n' \
+    >"$T_DIR/bad.conf"
+P=$(t_port)
+"$MXSHIMD" --rules "$T_DIR/bad.conf" --listen "127.0.0.1@$P" \
+    --upstream "127.0.0.1@$UP" --foreground >"$T_DIR/bad.out" 2>&1
+t_ok $(( $? == 0 )) "a rules file with an error: non-zero exit"
+t_like "$(cat "$T_DIR/bad.out")" "bad\.conf:2:[0-9]+: " \
+    "the error names FILE:LINE:COLUMN"
+"$MXSHIMD" --rules "$T_DIR/missing.conf" --foreground \
+    --upstream "127.0.0.1@$UP" >"$T_DIR/missing.out" 2>&1
+t_ok $(( $? == 0 )) "a missing rules file: non-zero exit"
+t_like "$(cat "$T_DIR/missing.out")" "missing\.conf: No such file" \
+    "... saying so"
+
+# forwarding to ourselves is refused
+"$MXSHIMD" --rules "$T_DIR/bad.conf" --listen "127.0.0.1@$P" \
+    --upstream "127.0.0.1@$P" --foreground >"$T_DIR/loop.out" 2>&1
+t_ok $(( $? == 0 )) "--upstream equal to --listen: refused"
+printf 'good.example relay.example\n' >"$T_DIR/good.conf"
+printf 'search example\nnameserver 127.0.0.1\n' >"$T_DIR/resolv.conf"
+"$MXSHIMD" --rules "$T_DIR/good.conf" --resolv-conf "$T_DIR/resolv.conf" \
+    --foreground >"$T_DIR/loop2.out" 2>&1
+t_ok $(( $? == 0 )) "resolv.conf naming 127.0.0.1 with the default listener: refused"
+t_like "$(cat "$T_DIR/loop2.out")" "upstream 127\.0\.0\.1@53 from .*resolv\.conf is mxshimd itself.*would loop" \
+    "... with a clear message"
+
+# SIGHUP: good file, bad file
+printf 'reload.example old.relay.example\n' >"$T_DIR/rules.conf"
+t_mxshimd "$P" "$T_DIR/rules.conf" --upstream "127.0.0.1@$UP"
+t_is "$(mx $P reload.example)" "10 old.relay.example.;" "first rules served"
+printf 'reload.example new.relay.example\n' >"$T_DIR/rules.conf"
+kill -HUP "$MXSHIMD_PID"
+sleep 0.5
+t_is "$(mx $P reload.example)" "10 new.relay.example.;" "SIGHUP: new rules"
+printf 'reload.example newer.relay.example\nreload.example x $nosuch\n' \
+    >"$T_DIR/rules.conf"
+kill -HUP "$MXSHIMD_PID"
+sleep 0.5
+t_is "$(mx $P reload.example)" "10 new.relay.example.;" \
+    "SIGHUP with a bad file: the old rules keep serving"
+t_like "$(cat "$T_DIR/mxshimd-$P.log")" "rules\.conf:2:[0-9]+: .*" \
+    "... and the error is logged with FILE:LINE:COLUMN"
+
+# reloads under load: every question answered, from one set or the other
+if command -v dnsperf >/dev/null; then
+	printf 'reload.example MX\n' >"$T_DIR/q.txt"
+	printf 'reload.example a.relay.example\n' >"$T_DIR/a.conf"
+	printf 'reload.example b.relay.example\n' >"$T_DIR/b.conf"
+	cp "$T_DIR/a.conf" "$T_DIR/rules.conf"
+	kill -HUP "$MXSHIMD_PID"
+	dnsperf -s 127.0.0.1 -p "$P" -d "$T_DIR/q.txt" -l 3 -Q 3000 \
+	    >"$T_DIR/perf.out" 2>&1 &
+	perf=$!
+	i=0
+	while [ $i -lt 20 ]; do
+		if [ $((i % 2)) -eq 0 ]; then
+			cp "$T_DIR/b.conf" "$T_DIR/rules.conf"
+		else
+			cp "$T_DIR/a.conf" "$T_DIR/rules.conf"
+		fi
+		kill -HUP "$MXSHIMD_PID"
+		sleep 0.12
+		i=$((i + 1))
+	done
+	wait $perf
+	t_like "$(cat "$T_DIR/perf.out")" "Queries lost:[[:space:]]+0 " \
+	    "20 reloads under load: no question lost"
+	t_like "$(cat "$T_DIR/perf.out")" "NOERROR [0-9]+ \(100\.00%\)" \
+	    "... all answered NOERROR"
+else
+	t_ok 0 "# SKIP dnsperf missing"
+fi
+
+# SIGTERM: clean exit
+kill -TERM "$MXSHIMD_PID"
+i=0
+while kill -0 "$MXSHIMD_PID" 2>/dev/null && [ $i -lt 50 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+wait "$MXSHIMD_PID"
+t_is "$?" "0" "SIGTERM: exit status 0"
+
+# upstream down: SERVFAIL, never NXDOMAIN; synthesized answers still work
+resolver_rules "$T_DIR/rules.conf"
+DEAD=$(t_port)
+P2=$(t_port)
+t_mxshimd "$P2" "$T_DIR/rules.conf" --upstream "127.0.0.1@$DEAD" \
+    --timeout 1000
+t_is "$(status $P2 plain.example A)" "SERVFAIL" \
+    "upstream down: relayed question SERVFAIL"
+t_is "$(status $P2 mx.example MX)" "SERVFAIL" \
+    "upstream down: real data needed: SERVFAIL, not NXDOMAIN"
+t_is "$(status $P2 nx.example MX)" "SERVFAIL" \
+    "upstream down: an override that merges real data is deferred too"
+t_is "$(mx $P2 partner.example)" "10 smtp.myisp.example.;" \
+    "upstream down: overrides without real data still answered"
+kill -INT "$MXSHIMD_PID"
+wait "$MXSHIMD_PID"
+t_is "$?" "0" "SIGINT: exit status 0"
+
+# detaching, --pidfile, --user
+P3=$(t_port)
+"$MXSHIMD" --rules "$T_DIR/rules.conf" --listen "127.0.0.1@$P3" \
+    --upstream "127.0.0.1@$UP" --pidfile "$T_DIR/mxshimd.pid" --user nobody
+t_is "$?" "0" "without --foreground: the starting process exits 0"
+t_wait_port "$P3"
+pid=$(cat "$T_DIR/mxshimd.pid" 2>/dev/null)
+T_PIDS="$T_PIDS $pid"
+t_like "$pid" "^[0-9]+$" "--pidfile holds the daemon's PID"
+t_is "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" \
+    "$(id -u nobody)" "--user: privileges dropped after binding"
+t_is "$(mx $P3 partner.example)" "10 smtp.myisp.example.;" \
+    "the daemon answers"
+kill -TERM "$pid"
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+! kill -0 "$pid" 2>/dev/null
+t_ok $? "the daemon stops on SIGTERM"
+t_done
