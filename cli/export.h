@@ -1,0 +1,100 @@
+/*
+ * cli/export.h - override lines back into other products' routing tables
+ * (mxshim export).
+ *
+ * export.c reads a rules file that the engine accepts into exp_line
+ * records (the SERVER field is read by the engine itself, see
+ * exp_read()), groups the lines of each route, and checks where the
+ * products' "most specific route wins" differs from the rules file's walk
+ * in order.  Each exporter then writes what it can and reports the rest
+ * through exp_note(): a comment at the top of its output and a warning on
+ * stderr, never a silent drop.
+ */
+#ifndef MXSHIM_EXPORT_H
+#define MXSHIM_EXPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "rules.h"
+#include "import.h"
+
+enum exp_pkind {
+	EXP_EXACT,	/* example.com */
+	EXP_SUFFIX,	/* *.example.com */
+	EXP_ALL,	/* * */
+	EXP_GLOB	/* any other wildcard: not exportable */
+};
+
+enum exp_skind {
+	EXP_HOST,	/* a mail server */
+	EXP_USEDNS,	/* the domain's real MX records */
+	EXP_NULL	/* the null MX */
+};
+
+struct exp_line {
+	unsigned	 line;			/* in the rules file */
+	char		 pattern[RULES_MAX_NAME + 3];	/* lowercase */
+	enum exp_pkind	 pkind;
+	const char	*suffix;		/* EXP_SUFFIX: after "*." */
+	enum exp_skind	 skind;
+	char		 host[RULES_MAX_NAME + 1];	/* name or address */
+	int		 host_kind;		/* IMP_HOST_* */
+	unsigned	 port;			/* 25 by default */
+	char		*user, *pass;		/* NULL: none */
+	unsigned	 pri;
+	int		 pri_set;
+	int		 end, lookupmx, adddns;
+	int		 skip;			/* not exported (reported) */
+};
+
+/* A route: consecutive exportable lines of one pattern; the last one
+   ends the walk (end) or not. */
+struct exp_group {
+	struct exp_line	*l;
+	size_t		 n;
+	int		 end;
+};
+
+struct exp_doc {
+	const char		*srcname;
+	struct exp_line		*line;
+	size_t			 nline;
+	struct exp_group	*group;
+	size_t			 ngroup;
+	struct imp_buf		 notes;		/* the comment block */
+	int			 warnings;
+	FILE			*err;
+};
+
+/*
+ * Report what could not be carried about rules line `line` (0: the file
+ * as a whole): a warning on stderr and a line of the comment block.
+ */
+void exp_note(struct exp_doc *d, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The group whose pattern is the exact name or suffix given, or NULL. */
+const struct exp_group *exp_find(const struct exp_doc *d, enum exp_pkind k,
+    const char *name);
+
+/*
+ * The most specific *.suffix or * group that covers the subdomains of
+ * name (a group for "*.name" itself excluded), or NULL.
+ */
+const struct exp_group *exp_parent(const struct exp_doc *d,
+    const char *name);
+
+/* Whether the hosts of two groups are the same, in the same order. */
+int exp_same_hosts(const struct exp_group *a, const struct exp_group *b);
+
+/*
+ * The exporters append their text to out and report through exp_note();
+ * postfix also fills sasl with sasl_passwd(5) lines (credentials).
+ * They return 0, or -1 on no memory.
+ */
+int export_cisco(struct exp_doc *d, struct imp_buf *out);
+int export_postfix(struct exp_doc *d, struct imp_buf *out,
+    struct imp_buf *sasl);
+
+#endif /* MXSHIM_EXPORT_H */

@@ -1,0 +1,195 @@
+/*
+ * cli/import.h - converting other products' routing tables into override
+ * lines (mxshim import), and override lines back into them (mxshim export).
+ *
+ * Each importer reads one source format and fills a struct imp_doc: one
+ * struct imp_entry per source entry (a route), holding the override lines
+ * that carry it and the notes that say what could not be carried.  The
+ * document is then sorted where the source format is "most specific wins",
+ * checked by loading it with the engine, and rendered as text.  Nothing of
+ * a source entry is ever dropped silently: what the rules language cannot
+ * express becomes a "# not carried:" comment in the output and a warning on
+ * stderr, both naming the source line.
+ */
+#ifndef MXSHIM_IMPORT_H
+#define MXSHIM_IMPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* One override line: PATTERN SERVER [TOKENS]. */
+struct imp_line {
+	char	*pattern;
+	char	*server;	/* as written in the rules file */
+	char	*tokens;	/* conditions and flags, may be "" */
+};
+
+/* One source entry and what it became. */
+struct imp_entry {
+	unsigned	  src_line;	/* 1-based line in the source file */
+	char		 *src_text;	/* the entry as shown in the comment
+					   (passwords masked) */
+	int		  disabled;	/* lines written commented out: applying
+					   them would reroute mail the source
+					   does not */
+	struct imp_line	 *line;
+	size_t		  nline;
+	char		**note;		/* what could not be carried */
+	size_t		  nnote;
+	/* sort key for "most specific first" formats; see imp_sort() */
+	int		  rank;
+	size_t		  speclen;
+	size_t		  order;	/* position in the source */
+};
+
+struct imp_doc {
+	const char		*srcname;	/* for messages */
+	const char		*format;
+	struct imp_entry	*entry;
+	size_t			 nentry;
+	size_t			 cap;
+	int			 errors;	/* bad source entries */
+	int			 warnings;
+	int			 credentials;	/* USER:PASS in some line */
+	int			 sorted;	/* most specific first */
+	int			 quiet;		/* notes go to the output only: a
+					   second entry of one source line */
+	FILE			*err;		/* where warnings go (stderr) */
+};
+
+/* ---- building a document (import_doc.c) ------------------------------ */
+
+void imp_doc_init(struct imp_doc *doc, const char *srcname,
+    const char *format);
+void imp_doc_free(struct imp_doc *doc);
+
+/* A new entry for the source line; text is copied.  NULL on no memory. */
+struct imp_entry *imp_entry_new(struct imp_doc *doc, unsigned src_line,
+    const char *text);
+
+/*
+ * Add an override line to entry; tokens is a printf format (may expand to
+ * "").  Returns 0, or -1 on no memory.
+ */
+int imp_line_add(struct imp_entry *e, const char *pattern,
+    const char *server, const char *tokfmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/*
+ * Record what entry e cannot carry: kept for the "# not carried:" comment
+ * and printed now as "SRC:LINE: warning: ..." on doc->err.
+ */
+void imp_note(struct imp_doc *doc, struct imp_entry *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Report a source entry that cannot be read at all (the import fails). */
+void imp_error(struct imp_doc *doc, unsigned src_line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Drop the last entry (used when an entry turns out to be an error). */
+void imp_entry_drop_last(struct imp_doc *doc);
+
+/*
+ * Sort the entries most specific first: by rank, then longer speclen
+ * first, then source order.  Stable.
+ */
+void imp_sort(struct imp_doc *doc);
+
+/*
+ * Load each enabled entry's lines with the engine, so that a source value
+ * the rules language rejects (a bad host name, a password with a space...)
+ * is reported against its source line.  Returns the number of bad entries
+ * (also added to doc->errors).
+ */
+int imp_validate(struct imp_doc *doc);
+
+/* Render the whole document; returns a malloc'ed NUL-ended string. */
+char *imp_render(const struct imp_doc *doc, size_t *lenp);
+
+/* ---- helpers shared by the importers (import_util.c) ---------------- */
+
+/* A growing string. */
+struct imp_buf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+	int	 oom;
+};
+void imp_buf_add(struct imp_buf *b, const char *s, size_t n);
+void imp_buf_printf(struct imp_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Kind of a destination host as written in a source. */
+enum imp_host_kind {
+	IMP_HOST_NAME,
+	IMP_HOST_V4,
+	IMP_HOST_V6
+};
+
+/*
+ * Split "HOST[:PORT]" ("[v6]:port", bare v6 without a port) into its
+ * parts: host written into hbuf (brackets removed), *port set (0: none).
+ * Returns the kind, or -1 with *why set when it cannot be read.
+ */
+int imp_split_hostport(const char *s, size_t len, char *hbuf, size_t hlen,
+    unsigned *port, const char **why);
+
+/*
+ * The SERVER field for host (kind from imp_split_hostport), port (0: none)
+ * and credentials (NULL: none), written into out.  Returns 0, or -1 when
+ * it does not fit.
+ */
+int imp_server(char *out, size_t len, const char *host, int kind,
+    unsigned port, const char *user, const char *pass);
+
+/*
+ * Append a token to the space-separated list t (size len), printf-style.
+ * An empty expansion adds nothing.
+ */
+void imp_tok(char *t, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Parse a decimal number in [0, max]; 0 on success. */
+int imp_number(const char *s, size_t len, unsigned long max,
+    unsigned long *out);
+
+/* Lowercase a domain and strip one trailing dot, in place. */
+void imp_domain_lower(char *s);
+
+/* Whether s is a plausible domain name (letters, digits, '-', '_', '.'). */
+int imp_is_domain(const char *s);
+
+/* Whether s (len bytes) holds a space, tab or control character: the
+ * rules language has no quoting, so such a value cannot be written. */
+int imp_has_space(const char *s, size_t len);
+
+/* ---- the importers ----------------------------------------------------- */
+
+/*
+ * Each reads text (len bytes, not NUL-ended necessarily but with a NUL at
+ * text[len]) into doc.  They return 0 when every entry could be read, -1
+ * when some could not (already reported through imp_error).
+ */
+int import_cisco(struct imp_doc *doc, const char *text, size_t len);
+int import_xeams(struct imp_doc *doc, const char *text, size_t len);
+int import_tmail(struct imp_doc *doc, const char *text, size_t len);
+int import_kumo(struct imp_doc *doc, const char *text, size_t len);
+
+/* ---- files (import_write.c) ------------------------------------------- */
+
+/*
+ * Read a whole file (or stdin for "-") into a NUL-ended malloc'ed buffer.
+ * Returns NULL with errno set.
+ */
+char *imp_read_file(const char *path, size_t *lenp);
+
+/*
+ * Write text to path atomically: path.tmp in the same directory, fsync,
+ * rename, fsync the directory.  mode is used for the new file (0600 when
+ * it holds credentials).  Returns 0, or -1 with errno set (the old file is
+ * then untouched and the temporary removed).
+ */
+int imp_write_atomic(const char *path, const char *text, size_t len,
+    unsigned mode);
+
+#endif /* MXSHIM_IMPORT_H */

@@ -1,0 +1,313 @@
+/*
+ * cli/import_cisco.c - Cisco AsyncOS SMTP routes (the `smtproutes`
+ * import/export file) into override lines.
+ *
+ * One route per line, "DOMAIN HOST[,HOST...]", '#' comments.  A DOMAIN
+ * "example.com" matches that domain and every subdomain, ".example.com"
+ * only the subdomains, "ALL:" is the default route; the most specific
+ * route wins wherever it stands.  Hosts are "NAME|ADDRESS[:PORT][/pri=N]",
+ * "USEDNS" (normal MX lookup) or "/dev/null" (drop the mail).  Destination
+ * names are themselves MX-resolved.
+ *
+ * The rules file is walked in order, so the entries are sorted most
+ * specific first (exact names, then "*.suffix" longest suffix first, then
+ * "*") and every route ends with $end: the walk stops at the most specific
+ * route, as AsyncOS does.  "example.com" becomes two entries, for
+ * "example.com" and "*.example.com", which sort apart.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rules.h"
+#include "import.h"
+
+#define RANK_EXACT	0
+#define RANK_SUFFIX	1
+#define RANK_ALL	2
+
+/* One destination host of a route, as read. */
+struct chost {
+	char		host[RULES_MAX_NAME + 1];
+	int		kind;		/* imp_host_kind, or one of: */
+#define CH_USEDNS	10
+#define CH_DEVNULL	11
+	unsigned	port;
+	long		pri;		/* -1: none given */
+};
+
+/* Read "HOST[:PORT][/pri=N]"; 0, or -1 with *why set. */
+static int
+parse_host(const char *s, size_t n, struct chost *h, const char **why)
+{
+	const char *slash;
+	unsigned long v;
+
+	h->pri = -1;
+	h->port = 0;
+	if (n == 9 && strncmp(s, "/dev/null", 9) == 0) {
+		h->kind = CH_DEVNULL;
+		return 0;
+	}
+	slash = NULL;
+	if (n > 5) {
+		const char *p;
+
+		for (p = s; p + 5 <= s + n; p++)
+			if (strncasecmp(p, "/pri=", 5) == 0) {
+				slash = p;
+				break;
+			}
+	}
+	if (slash != NULL) {
+		if (imp_number(slash + 5, (size_t)(s + n - slash - 5), 65535,
+		    &v) != 0) {
+			*why = "/pri= wants a number in 0-65535";
+			return -1;
+		}
+		h->pri = (long)v;
+		n = (size_t)(slash - s);
+	}
+	if (n == 6 && strncasecmp(s, "USEDNS", 6) == 0) {
+		h->kind = CH_USEDNS;
+		return 0;
+	}
+	h->kind = imp_split_hostport(s, n, h->host, sizeof(h->host), &h->port,
+	    why);
+	return h->kind < 0 ? -1 : 0;
+}
+
+/* Split the host list on commas and blanks; returns the count, -1. */
+static int
+parse_hosts(const char *s, struct chost **out, const char **why,
+    char *bad, size_t badlen)
+{
+	struct chost *v = NULL, *nv;
+	int n = 0;
+
+	for (;;) {
+		size_t len;
+
+		while (*s == ',' || isspace((unsigned char)*s))
+			s++;
+		if (*s == '\0')
+			break;
+		len = strcspn(s, ", \t");
+		if ((nv = realloc(v, (size_t)(n + 1) * sizeof(*v))) == NULL) {
+			*why = "out of memory";
+			free(v);
+			return -1;
+		}
+		v = nv;
+		if (parse_host(s, len, &v[n], why) != 0) {
+			snprintf(bad, badlen, "%.*s", (int)len, s);
+			free(v);
+			return -1;
+		}
+		n++;
+		s += len;
+	}
+	*out = v;
+	return n;
+}
+
+/* Write the lines of one route for pattern into e. */
+static int
+route_lines(struct imp_doc *doc, struct imp_entry *e, const char *pattern,
+    const struct chost *h, int n)
+{
+	char server[RULES_MAX_NAME + 64], tok[128];
+	int i, anypri = 0;
+
+	for (i = 0; i < n; i++) {
+		if (h[i].kind == CH_DEVNULL) {
+			if (n > 1)
+				imp_note(doc, e, "/dev/null discards the mail, "
+				    "so the other hosts of this route are "
+				    "never used; only the null MX is written");
+			imp_note(doc, e, "AsyncOS drops the mail silently; "
+			    "the null MX (RFC 7505) makes the sender bounce "
+			    "it at once");
+			return imp_line_add(e, pattern, ".", "$end");
+		}
+		if (h[i].pri >= 0)
+			anypri = 1;
+	}
+	for (i = 0; i < n; i++) {
+		tok[0] = '\0';
+		if (h[i].kind == CH_USEDNS) {
+			if (h[i].pri >= 0)
+				imp_note(doc, e, "USEDNS/pri=%ld: the real MX "
+				    "records keep their own preferences",
+				    h[i].pri);
+			strcpy(server, "USEDNS");
+		} else {
+			if (imp_server(server, sizeof(server), h[i].host,
+			    h[i].kind, h[i].port, NULL, NULL) != 0)
+				return -1;
+			/* AsyncOS MX-resolves names, not addresses */
+			if (h[i].kind == IMP_HOST_NAME)
+				imp_tok(tok, sizeof(tok), "$lookupmx");
+			/* hosts without /pri= are the most preferred, 0 */
+			if (anypri)
+				imp_tok(tok, sizeof(tok), "$priority:%ld",
+				    h[i].pri >= 0 ? h[i].pri : 0);
+		}
+		/* all lines of the route apply; the walk stops after them */
+		if (i == n - 1)
+			imp_tok(tok, sizeof(tok), "$end");
+		if (imp_line_add(e, pattern, server, "%s", tok) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+add_entry(struct imp_doc *doc, unsigned lineno, const char *text,
+    const char *pattern, int rank, size_t speclen, const struct chost *h,
+    int n)
+{
+	struct imp_entry *e = imp_entry_new(doc, lineno, text);
+
+	if (e == NULL)
+		return -1;
+	e->rank = rank;
+	e->speclen = speclen;
+	return route_lines(doc, e, pattern, h, n);
+}
+
+/* Convert one non-comment line (trimmed, comment removed). */
+static int
+one_route(struct imp_doc *doc, unsigned lineno, const char *line)
+{
+	char dom[RULES_MAX_NAME + 3], sub[RULES_MAX_NAME + 6], bad[256] = "";
+	struct chost *h = NULL;
+	const char *why = "", *rest;
+	size_t dlen;
+	int n, r;
+
+	dlen = strcspn(line, " \t");
+	rest = line + dlen;
+	if (dlen >= sizeof(dom) - 2) {
+		imp_error(doc, lineno, "domain too long");
+		return 0;
+	}
+	memcpy(dom, line, dlen);
+	dom[dlen] = '\0';
+	if ((n = parse_hosts(rest, &h, &why, bad, sizeof(bad))) < 0) {
+		imp_error(doc, lineno, "destination host '%s': %s", bad, why);
+		return 0;
+	}
+	if (n == 0) {
+		imp_error(doc, lineno, "route '%s' has no destination host",
+		    dom);
+		return 0;
+	}
+	if (strcasecmp(dom, "ALL:") == 0 || strcasecmp(dom, "ALL") == 0) {
+		r = add_entry(doc, lineno, line, "*", RANK_ALL, 0, h, n);
+		free(h);
+		return r;
+	}
+	imp_domain_lower(dom);
+	if (!imp_is_domain(dom + (dom[0] == '.')) || strstr(dom, "..")) {
+		imp_error(doc, lineno, "'%s' is not a domain, '.domain' or "
+		    "'ALL:'", dom);
+		free(h);
+		return 0;
+	}
+	if (dom[0] == '.') {
+		snprintf(sub, sizeof(sub), "*%s", dom);
+		r = add_entry(doc, lineno, line, sub, RANK_SUFFIX, strlen(dom),
+		    h, n);
+	} else {
+		/* the domain itself, and every subdomain */
+		snprintf(sub, sizeof(sub), "*.%s", dom);
+		r = add_entry(doc, lineno, line, dom, RANK_EXACT, 0, h, n);
+		doc->quiet = 1;	/* its notes were printed once already */
+		if (r == 0)
+			r = add_entry(doc, lineno, line, sub, RANK_SUFFIX,
+			    strlen(dom) + 1, h, n);
+		doc->quiet = 0;
+	}
+	free(h);
+	return r;
+}
+
+static int
+pattern_cmp(const void *a, const void *b)
+{
+	const struct imp_entry *x = *(const struct imp_entry *const *)a;
+	const struct imp_entry *y = *(const struct imp_entry *const *)b;
+	int c = strcmp(x->line[0].pattern, y->line[0].pattern);
+
+	if (c != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/*
+ * AsyncOS keeps one route per domain: a pattern seen twice keeps the first
+ * and leaves the later one disabled, reported.
+ */
+static void
+disable_duplicates(struct imp_doc *doc)
+{
+	struct imp_entry **v;
+	size_t i, first = 0;
+
+	if (doc->nentry < 2)
+		return;
+	if ((v = malloc(doc->nentry * sizeof(*v))) == NULL)
+		return;
+	for (i = 0; i < doc->nentry; i++)
+		v[i] = &doc->entry[i];
+	qsort(v, doc->nentry, sizeof(*v), pattern_cmp);
+	for (i = 1; i < doc->nentry; i++) {
+		if (strcmp(v[i]->line[0].pattern, v[first]->line[0].pattern)) {
+			first = i;
+			continue;
+		}
+		v[i]->disabled = 1;
+		imp_note(doc, v[i], "the route for %s at line %u wins; this "
+		    "one is left off", v[i]->line[0].pattern,
+		    v[first]->src_line);
+	}
+	free(v);
+}
+
+int
+import_cisco(struct imp_doc *doc, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	unsigned lineno = 0;
+	char *line;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *s, *hash;
+		size_t l;
+
+		lineno++;
+		if ((line = strndup(p, n)) == NULL)
+			return -1;
+		p += n + (nl != NULL);
+		if ((hash = strchr(line, '#')) != NULL)
+			*hash = '\0';
+		for (s = line; isspace((unsigned char)*s); s++)
+			;
+		for (l = strlen(s); l > 0 && isspace((unsigned char)s[l - 1]);)
+			s[--l] = '\0';
+		if (*s != '\0' && one_route(doc, lineno, s) != 0) {
+			free(line);
+			return -1;
+		}
+		free(line);
+	}
+	disable_duplicates(doc);
+	imp_sort(doc);
+	return doc->errors ? -1 : 0;
+}
