@@ -83,14 +83,13 @@ ctx_number(const char *var, unsigned bit, uint64_t *dst)
 {
 	const char		*v = getenv(var), *p;
 	unsigned long long	 n;
-	char			*end;
 
 	if (v == NULL)
 		return;
 	for (p = v; *p >= '0' && *p <= '9'; p++)
 		;
 	errno = 0;
-	n = strtoull(v, &end, 10);
+	n = strtoull(v, NULL, 10);
 	if (*v == '\0' || *p != '\0' || errno != 0) {
 		fprintf(stderr, "libmxshim: %s=\"%s\" is not an unsigned "
 		    "decimal number; conditions on it are false\n", var, v);

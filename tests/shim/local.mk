@@ -4,7 +4,7 @@
 check_PROGRAMS += tests/shim/shimq tests/shim/shimq_old
 tests_shim_shimq_SOURCES = tests/shim/shimq.c
 tests_shim_shimq_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)
-tests_shim_shimq_LDADD = $(LDNS_LIBS)
+tests_shim_shimq_LDADD = $(LDNS_LIBS) $(PTHREAD_LIBS)
 tests_shim_shimq_old_SOURCES = tests/shim/shimq.c
 tests_shim_shimq_old_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) -DSHIMQ_OLD_NAMES
-tests_shim_shimq_old_LDADD = $(LDNS_LIBS)
+tests_shim_shimq_old_LDADD = $(LDNS_LIBS) $(PTHREAD_LIBS)

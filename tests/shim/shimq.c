@@ -17,6 +17,12 @@
  *                                      best host (res_nsearch A or
  *                                      getaddrinfo), connect to it at 25
  *   shimq listen ADDR PORT             serve "220 ADDR PORT" greetings
+ *   shimq stress THREADS CALLS NAME    THREADS threads each asking NAME MX
+ *                                      CALLS times (res_nquery) and the
+ *                                      first target's address
+ *                                      (getaddrinfo); then a forked child
+ *                                      does the same; every answer must
+ *                                      equal the first one
  *
  * -l N sets the answer buffer size (default 4096); -c clears the
  * environment first, as Postfix and sendmail do before they resolve.  Results are printed
@@ -30,11 +36,13 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <resolv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifdef SHIMQ_OLD_NAMES
@@ -383,6 +391,102 @@ listener(int argc, char **argv)
 	}
 }
 
+/* The MX target and its first address, as one string, for stress. */
+static int
+route_of(res_state st, const char *name, char *out, size_t len)
+{
+	unsigned char	 ans[4096];
+	ldns_pkt	*p = NULL;
+	ldns_rr_list	*mx;
+	struct addrinfo	 hints = { .ai_socktype = SOCK_STREAM }, *res;
+	char		*host, addr[INET6_ADDRSTRLEN] = "";
+	int		 n;
+
+	n = res_nquery(st, name, ns_c_in, ns_t_mx, ans, sizeof(ans));
+	if (n <= 0 || ldns_wire2pkt(&p, ans, n) != LDNS_STATUS_OK)
+		return -1;
+	mx = ldns_pkt_rr_list_by_type(p, LDNS_RR_TYPE_MX, LDNS_SECTION_ANSWER);
+	ldns_pkt_free(p);
+	if (mx == NULL)
+		return -1;
+	ldns_rr_list_sort(mx);
+	host = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(mx, 0), 1));
+	ldns_rr_list_deep_free(mx);
+	if (getaddrinfo(host, "25", &hints, &res) == 0) {
+		getnameinfo(res->ai_addr, res->ai_addrlen, addr, sizeof(addr),
+		    NULL, 0, NI_NUMERICHOST);
+		freeaddrinfo(res);
+	}
+	snprintf(out, len, "%s %s", host, addr);
+	free(host);
+	return 0;
+}
+
+struct stress_arg {
+	const char	*name;
+	const char	*want;
+	long		 calls;
+	long		 bad;
+};
+
+static void *
+stress_thread(void *v)
+{
+	struct stress_arg	*a = v;
+	struct __res_state	 st;
+	char			 got[512];
+	long			 i;
+
+	memset(&st, 0, sizeof(st));
+	res_ninit(&st);
+	for (i = 0; i < a->calls; i++)
+		if (route_of(&st, a->name, got, sizeof(got)) != 0 ||
+		    strcmp(got, a->want) != 0)
+			a->bad++;
+	res_nclose(&st);
+	return NULL;
+}
+
+static int
+stress(int argc, char **argv)
+{
+	struct __res_state	 st;
+	struct stress_arg	 a[64];
+	pthread_t		 t[64];
+	char			 want[512];
+	int			 i, n = atoi(argv[1]), status;
+	long			 bad = 0;
+	pid_t			 pid;
+
+	if (argc < 4 || n < 1 || n > 64)
+		return 2;
+	memset(&st, 0, sizeof(st));
+	res_ninit(&st);
+	if (route_of(&st, argv[3], want, sizeof(want)) != 0) {
+		printf("stress: no route for %s\n", argv[3]);
+		return 0;
+	}
+	printf("route=%s\n", want);
+	for (i = 0; i < n; i++) {
+		a[i] = (struct stress_arg){ argv[3], want, atol(argv[2]), 0 };
+		pthread_create(&t[i], NULL, stress_thread, &a[i]);
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(t[i], NULL);
+		bad += a[i].bad;
+	}
+	printf("threads=%d calls=%ld wrong=%ld\n", n, n * atol(argv[2]), bad);
+	if ((pid = fork()) == 0) {
+		a[0].bad = 0;
+		stress_thread(&a[0]);
+		_exit(a[0].bad != 0);
+	}
+	waitpid(pid, &status, 0);
+	printf("child=%s\n", WIFEXITED(status) && WEXITSTATUS(status) == 0 ?
+	    "ok" : "wrong");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -410,6 +514,8 @@ main(int argc, char **argv)
 		return do_connect(argc, argv);
 	if (strcmp(argv[0], "deliver") == 0)
 		return deliver(argc, argv);
+	if (strcmp(argv[0], "stress") == 0)
+		return stress(argc, argv);
 	if (strcmp(argv[0], "listen") == 0 && argc > 2)
 		return listener(argc, argv);
 	return 2;
