@@ -1,0 +1,37 @@
+#!/bin/sh
+# A stock Postfix in a private namespace delivers to the MX a real Unbound
+# gives it: the ground the mxshimd and preload tests stand on (no mxshim
+# here).  If this fails, the mail set-up is broken, not mxshim.
+TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$TOP/tests/postfix/pf.sh"
+pf_ns_enter "$@"
+. "$TOP/tests/lib.sh"
+pf_ns_setup
+
+t_unbound 53 "$TOP/tests/postfix/zones.conf" ||
+    t_skip_all "unbound did not start"
+t_is "$(dig +short +time=2 +tries=1 plain.example MX)" "10 mx.example." \
+    "the namespace's resolv.conf reaches Unbound"
+pf_sink real 127.0.0.6
+t_ok $? "smtp-sink listens on 127.0.0.6:25"
+
+pf_setup
+pf_start
+t_ok $? "private Postfix instance started (postfix -c)"
+t_is "$(ss -Hlntp 'sport = :25' | grep '"master"' | awk '{print $4}')" \
+    "127.0.0.1:25" "... its smtpd listening on 127.0.0.1 only"
+
+pf_send plain1 alice@mta.test bob@plain.example
+t_is "$(pf_wait plain1)" sent "mail for plain.example was sent"
+t_is "$(pf_relay plain1)" "mx.example[127.0.0.6]:25" \
+    "... to its real MX host"
+f=$(pf_sink_has real plain1)
+t_ok $? "the real MX's sink stored the message"
+t_like "$(cat "$f" 2>/dev/null)" "^X-Rcpt-Args: <bob@plain\.example>" \
+    "... for bob@plain.example"
+t_is "$(pf_queue)" "" "the queue is empty"
+t_is "$(pf_problems)" "" "no warning in the Postfix log"
+
+pf_stop
+t_ok $? "postfix stop"
+t_done

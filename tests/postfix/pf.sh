@@ -1,0 +1,183 @@
+# tests/postfix/pf.sh - sourced by tests/integration/postfix_*.sh and
+# examples/demo.sh, after tests/lib.sh: real mail through a real Postfix.
+#
+# Everything happens inside a private network, mount and pid namespace:
+# only loopback exists, /etc/resolv.conf is a private file bind-mounted
+# over the real one, and every process dies with the test.  Postfix runs
+# from a private configuration directory (postfix -c DIR); Postfix's own
+# smtp-sink plays the remote mail servers on extra loopback addresses
+# (127.0.0.5 and up) and stores what it receives.
+#
+#   pf_ns_enter "$@"          re-run the script inside the namespaces
+#   pf_ns_setup               inside: loopback, a private resolv.conf
+#   pf_sink NAME ADDR[:PORT]  start an smtp-sink storing into $T_DIR/sink-NAME
+#   pf_setup [KEY=VALUE...]   write the private Postfix instance
+#   pf_start / pf_stop        start and stop it (pf_start needs pf_setup)
+#   pf_send TAG FROM TO       submit a message through sendmail(1)
+#   pf_wait TAG               wait for its delivery to end (sent or deferred)
+#   pf_qid TAG                its queue ID
+#   pf_log TAG                its lines of the Postfix log
+#   pf_sink_has NAME TAG      whether a sink stored it
+#   pf_queue                  the queue IDs still in the queue, one a line
+
+PF_WAIT=${PF_WAIT:-20}	# seconds a delivery may take before we give up
+
+# The re-run inside the namespaces; a test that cannot get them is skipped
+# (not root, or a container that forbids unshare).
+pf_ns_enter() {
+	[ -n "${PF_IN_NS:-}" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "1..0 # SKIP needs root for the namespaces and Postfix"
+		exit 0
+	fi
+	if ! unshare --net --mount --pid --fork --kill-child --mount-proc \
+	    true 2>/dev/null; then
+		echo "1..0 # SKIP unshare --net --mount --pid is not permitted here"
+		exit 0
+	fi
+	PF_IN_NS=1 exec unshare --net --mount --pid --fork --kill-child \
+	    --mount-proc sh "$0" "$@"
+}
+
+# pf_ns_setup: loopback up, resolv.conf pointing at 127.0.0.1, and the
+# scratch directory open to the postfix and nobody users (Postfix's smtp
+# reads the rules and the library from there in preload mode, smtp-sink
+# writes its dumps there).
+pf_ns_setup() {
+	for c in postfix postconf postqueue sendmail smtp-sink; do
+		command -v "$c" >/dev/null 2>&1 ||
+		    [ -x "/usr/sbin/$c" ] ||
+		    t_skip_all "$c not installed (Debian package postfix)"
+	done
+	PATH="$PATH:/usr/sbin:/sbin"
+	ip link set lo up || t_skip_all "cannot bring up lo in the namespace"
+	printf 'nameserver 127.0.0.1\noptions timeout:2 attempts:1\n' \
+	    >"$T_DIR/resolv.conf"
+	mount --bind "$T_DIR/resolv.conf" /etc/resolv.conf ||
+	    t_skip_all "cannot bind-mount /etc/resolv.conf"
+	chmod 755 "$T_DIR"
+}
+
+# pf_sink NAME ADDR[:PORT]: an smtp-sink on ADDR (port 25 unless given)
+# that stores every message it accepts into $T_DIR/sink-NAME/.  It runs as
+# nobody (smtp-sink refuses to stay root), so the directory is theirs.
+pf_sink() {
+	name=$1 hp=$2
+	case "$hp" in *:*) ;; *) hp="$hp:25" ;; esac
+	mkdir -p "$T_DIR/sink-$name"
+	chown nobody "$T_DIR/sink-$name"
+	smtp-sink -u nobody -h "sink-$name.test" \
+	    -d "$T_DIR/sink-$name/%H%M%S." "$hp" 16 \
+	    >>"$T_DIR/sink-$name.log" 2>&1 &
+	T_PIDS="$T_PIDS $!"
+	t_wait_addr "${hp%:*}" "${hp##*:}"
+}
+
+# t_wait_addr ADDR PORT: wait up to 5 s for a TCP listener on ADDR:PORT.
+t_wait_addr() {
+	i=0
+	while [ $i -lt 100 ]; do
+		ss -Hlnt "src $1 and sport = :$2" | grep -q . && return 0
+		sleep 0.05; i=$((i + 1))
+	done
+	return 1
+}
+
+# pf_setup [KEY=VALUE...]: write the instance's configuration into
+# $T_DIR/pf from tests/postfix/main.cf.in plus the given main.cf settings,
+# and Debian's own master.cf without chroot (the chroot would hide
+# resolv.conf, the rules and the library from smtp).  The queue is
+# $T_DIR/pf-spool, the log $T_DIR/maillog.  Sets PF and PF_LOG.
+pf_setup() {
+	PF="$T_DIR/pf"
+	PF_LOG="$T_DIR/maillog"
+	mkdir -p "$PF" "$T_DIR/pf-data" "$T_DIR/pf-spool"
+	sed "s|@DIR@|$T_DIR|g" "$TOP/tests/postfix/main.cf.in" >"$PF/main.cf"
+	cp /etc/postfix/master.cf "$PF/master.cf"
+	postconf -c "$PF" -F '*/*/chroot = n'
+	for kv in "$@"; do
+		postconf -c "$PF" -e "$kv"
+	done
+	chown postfix "$T_DIR/pf-data"
+	: >"$PF_LOG"
+	# Postfix waits ~1.5 s before using a configuration file younger
+	# than a second or two; these are not being edited any more.
+	touch -d '-1 min' "$PF/main.cf" "$PF/master.cf"
+}
+
+# pf_start: start the instance; its master's PID joins T_PIDS.
+pf_start() {
+	postfix -c "$PF" start >>"$T_DIR/postfix-start.log" 2>&1 || return 1
+	pid=$(tr -d ' ' <"$T_DIR/pf-spool/pid/master.pid" 2>/dev/null)
+	[ -n "$pid" ] || return 1
+	T_PIDS="$T_PIDS $pid"
+}
+
+pf_stop() {
+	postfix -c "$PF" stop >>"$T_DIR/postfix-start.log" 2>&1
+}
+
+# pf_send TAG FROM TO: submit a small message with Message-ID <TAG@mta.test>
+# the way local programs do (sendmail -> postdrop -> pickup).
+pf_send() {
+	printf 'From: %s\nTo: %s\nSubject: mxshim test %s\nMessage-ID: <%s@mta.test>\n\nThis message is %s.\n' \
+	    "$2" "$3" "$1" "$1" "$1" |
+	    sendmail -C "$PF" -f "$2" -- "$3"
+}
+
+# pf_qid TAG: the queue ID cleanup gave the message (empty if not yet).
+pf_qid() {
+	sed -n "s/.* \([0-9A-F]\{6,\}\): message-id=<$1@mta\.test>.*/\1/p" \
+	    "$PF_LOG" | head -n 1
+}
+
+# pf_log TAG: the log lines of that message, from pickup to removal.
+pf_log() {
+	q=$(pf_qid "$1")
+	[ -n "$q" ] && grep " $q: " "$PF_LOG"
+}
+
+# pf_wait TAG [STATUS-REGEX]: wait up to PF_WAIT seconds for a delivery
+# attempt of the message whose status matches (default: any final or
+# deferred status); print that status ("sent", "deferred", "bounced").
+pf_wait() {
+	re=${2:-sent|deferred|bounced|expired}
+	i=0
+	while [ $i -lt $((PF_WAIT * 10)) ]; do
+		st=$(pf_log "$1" |
+		    sed -En "s/.* status=($re) .*/\1/p" | tail -n 1)
+		[ -n "$st" ] && { echo "$st"; return 0; }
+		sleep 0.1; i=$((i + 1))
+	done
+	echo timeout
+	return 1
+}
+
+# pf_relay TAG: "HOST[ADDR]:PORT" of the delivery that got status=sent.
+pf_relay() {
+	pf_log "$1" | sed -n 's/.* relay=\([^,]*\), .* status=sent .*/\1/p' |
+	    tail -n 1
+}
+
+# pf_sink_has NAME TAG: the file in which sink NAME stored the message
+# (status 1 if it did not).
+pf_sink_has() {
+	grep -l "^Message-ID: <$2@mta\.test>" "$T_DIR/sink-$1"/* 2>/dev/null
+}
+
+# pf_queue: the queue IDs still queued, one a line.
+pf_queue() {
+	postqueue -c "$PF" -j 2>/dev/null |
+	    sed -n 's/.*"queue_id": *"\([0-9A-F]*\)".*/\1/p'
+}
+
+# pf_flush: ask Postfix to try every queued message now.
+pf_flush() {
+	postqueue -c "$PF" -f
+}
+
+# pf_problems: Postfix's warnings and worse, if any (the log is clean in
+# every test: a warning means the set-up is not what the test believes).
+pf_problems() {
+	grep -E ' (warning|error|fatal|panic): ' "$PF_LOG"
+}
