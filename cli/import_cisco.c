@@ -136,6 +136,13 @@ route_lines(struct imp_doc *doc, struct imp_entry *e, const char *pattern,
 		if (h[i].pri >= 0)
 			anypri = 1;
 	}
+	for (i = 0; anypri && i < n; i++)
+		if (h[i].kind == IMP_HOST_NAME && h[i].pri != h[0].pri) {
+			imp_note(doc, e, "the MX records of the hosts keep "
+			    "their own preferences: the /pri= order holds "
+			    "between hosts without MX records only");
+			break;
+		}
 	for (i = 0; i < n; i++) {
 		tok[0] = '\0';
 		if (h[i].kind == CH_USEDNS) {
