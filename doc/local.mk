@@ -1,1 +1,2 @@
 # doc: see its README section
+dist_man_MANS += doc/mxshim.conf.5
