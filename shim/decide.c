@@ -51,16 +51,18 @@ fetch_real(res_state statp, struct fetch **fp, struct rules_real *real,
 	return rules_real_add(real, &rr);
 }
 
-/* Remember the ports of the answer's targets for connect(). */
+/*
+ * Remember the ports of the answer's targets for connect(): every record,
+ * so that a later answer naming the same host at port 25 takes its port
+ * back (shim_port_host() only keeps hosts that ever had another port).
+ */
 static void
 note_ports(const struct rules_result *res)
 {
 	size_t	i;
 
 	for (i = 0; i < res->count; i++)
-		if (res->record[i].port != RULES_DEFAULT_PORT)
-			shim_port_host(res->record[i].host,
-			    res->record[i].port);
+		shim_port_host(res->record[i].host, res->record[i].port);
 }
 
 static enum shim_verdict

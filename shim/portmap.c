@@ -16,8 +16,10 @@
  * an atomic counter, fills it and publishes it with a release store;
  * readers never lock, so connect() costs one atomic load while no port is
  * known, and a scan of published slots after that.  A host or address
- * seen again updates its port in place (last answer wins).  A full table
- * drops new entries and says so once on stderr.
+ * seen again updates its port in place (last answer wins, so a later
+ * answer naming the host at port 25 ends the redirect once the program
+ * resolves the host again, as MTAs do per delivery).  A full table drops
+ * new entries and says so once on stderr.
  */
 #include "config.h"
 
@@ -101,6 +103,8 @@ shim_port_host(const char *host, uint16_t port)
 		atomic_store(&s->port, port);
 		return;
 	}
+	if (port == RULES_DEFAULT_PORT)	/* nothing to redirect */
+		return;
 	/* claim, fill, then publish: readers see whole slots only */
 	if ((i = atomic_fetch_add(&nhosts, 1)) >= PORTMAP_HOSTS) {
 		say_full();

@@ -96,7 +96,10 @@ enum shim_verdict shim_answer(res_state statp, const struct answer_question *q,
 
 /* ---- portmap.c -------------------------------------------------------- */
 
-/* A synthesized MX target host whose line named this port (not 25). */
+/*
+ * A synthesized MX target host and its line's port.  Port 25 only updates
+ * a host already known; other ports add it.
+ */
 void shim_port_host(const char *host, uint16_t port);
 
 /*

@@ -11,6 +11,7 @@ shim_ns_setup
 R="$T_DIR/rules.conf"
 cat >"$R" <<'RULES'
 partner.example   joe:secret@relay.example.net:2587
+plain25.example   relay.example.net
 corp.example      127.0.0.14:2526
 v6.example        [2001:db8::25]
 RULES
@@ -66,6 +67,10 @@ out=$(shim "$R" "$Q" deliver plain.example.net)
 t_like "$out" '^greeting=220 127.0.0.11 25$' "port: real MX, port 25 untouched"
 out=$(shim "$R" "$Q" connect relay.example.net)
 t_like "$out" '^greeting=220 127.0.0.12 25$' "port: no MX answer named the server: not redirected"
+out=$(shim "$R" "$Q" deliver plain25.example pre=partner.example)
+t_like "$out" '^greeting=220 127.0.0.12 25$' "port: a later answer naming the host at port 25 wins"
+out=$(shim "$R" "$Q" deliver partner.example pre=plain25.example)
+t_like "$out" '^greeting=220 127.0.0.12 2587$' "port: and a later answer with the port wins again"
 out=$("$Q" deliver partner.example 2>&1)
 t_like "$out" '^no MX' "port: without the shim nothing happens (control)"
 

@@ -13,9 +13,11 @@
  *   shimq gethostbyname NAME | gethostbyname2 NAME 4|6 | gethostbyname_r NAME
  *   shimq connect HOST [nb]            getaddrinfo HOST port 25, connect,
  *                                      print the greeting; nb: non-blocking
- *   shimq deliver DOMAIN [gai] [nb]    res_nsearch MX, the address of the
+ *   shimq deliver DOMAIN [gai] [nb] [pre=NAME]
+ *                                      res_nsearch MX, the address of the
  *                                      best host (res_nsearch A or
- *                                      getaddrinfo), connect to it at 25
+ *                                      getaddrinfo), connect to it at 25;
+ *                                      pre=: ask NAME MX first
  *   shimq listen ADDR PORT             serve "220 ADDR PORT" greetings
  *   shimq stress THREADS CALLS NAME    THREADS threads each asking NAME MX
  *                                      CALLS times (res_nquery) and the
@@ -340,6 +342,10 @@ deliver(int argc, char **argv)
 
 	memset(&st, 0, sizeof(st));
 	res_ninit(&st);
+	for (n = 2; n < argc; n++)	/* pre=NAME: an earlier delivery */
+		if (strncmp(argv[n], "pre=", 4) == 0)
+			res_nsearch(&st, argv[n] + 4, ns_c_in, ns_t_mx, ans,
+			    sizeof(ans));
 	n = res_nsearch(&st, argv[1], ns_c_in, ns_t_mx, ans, sizeof(ans));
 	if (n <= 0 || ldns_wire2pkt(&p, ans, n) != LDNS_STATUS_OK) {
 		printf("no MX: h_errno=%d\n", h_errno);
