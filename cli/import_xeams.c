@@ -386,9 +386,17 @@ read_route(struct xctx *x, xmlNodePtr node)
 		    "@domain or ANY");
 		goto bad;
 	}
-	if (f.recipient == NULL || read_recipient(x->doc, r, f.recipient))
+	if (f.recipient == NULL) {
+		imp_error(x->doc, r->line, "<recipient> is mandatory");
 		goto bad;
-	if (f.ip == NULL || read_ip(x->doc, r, f.ip) != 0)
+	}
+	if (read_recipient(x->doc, r, f.recipient) != 0)
+		goto bad;
+	if (f.ip == NULL) {
+		imp_error(x->doc, r->line, "<ip> is mandatory");
+		goto bad;
+	}
+	if (read_ip(x->doc, r, f.ip) != 0)
 		goto bad;
 	if (f.except != NULL)
 		read_exceptions(x->doc, r, f.except);
@@ -397,8 +405,6 @@ read_route(struct xctx *x, xmlNodePtr node)
 	x->n++;
 	return 0;
 bad:
-	if (f.recipient == NULL && f.sender != NULL)
-		imp_error(x->doc, r->line, "<recipient> is mandatory");
 	fields_free(&f);
 	imp_entry_drop_last(x->doc);
 	return 0;
