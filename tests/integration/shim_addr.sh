@@ -46,6 +46,10 @@ out=$(shim "$R" "$Q" gethostbyname2 $V6 6)
 t_like "$out" '^addr=2001:db8::25$' "gethostbyname2: AF_INET6"
 out=$(shim "$R" "$Q" gethostbyname_r $V4)
 t_like "$out" '^addr=127\.0\.0\.14$' "gethostbyname_r: address"
+out=$(shim "$R" "$Q" gethostbyname2_r $V6 6)
+t_like "$out" '^addr=2001:db8::25$' "gethostbyname2_r: AF_INET6"
+out=$(shim "$R" "$Q" gethostbyname2_r $V6 4)
+t_like "$out" '^null h_errno=4$' "gethostbyname2_r: IPv6 name, AF_INET: NO_DATA"
 out=$(shim "$R" "$Q" res_query $V4 A)
 t_like "$out" "^an: $V4.${TAB}60${TAB}IN${TAB}A${TAB}127.0.0.14\$" "res_query A: synthetic name"
 out=$(shim "$R" "$Q" res_nsearch $V6 AAAA)

@@ -11,6 +11,7 @@
  *                                      res_nquerydomain, res_send, res_nsend
  *   shimq getaddrinfo NAME [4|6]
  *   shimq gethostbyname NAME | gethostbyname2 NAME 4|6 | gethostbyname_r NAME
+ *         | gethostbyname2_r NAME 4|6
  *   shimq connect HOST [nb]            getaddrinfo HOST port 25, connect,
  *                                      print the greeting; nb: non-blocking
  *   shimq deliver DOMAIN [gai] [nb] [pre=NAME]
@@ -218,9 +219,12 @@ ghbn(int argc, char **argv)
 		res = gethostbyname2(argv[1], af);
 	else if (strcmp(argv[0], "gethostbyname_r") == 0)
 		gethostbyname_r(argv[1], &he, buf, sizeof(buf), &res, &herr);
+	else if (strcmp(argv[0], "gethostbyname2_r") == 0)
+		gethostbyname2_r(argv[1], af, &he, buf, sizeof(buf), &res,
+		    &herr);
 	else
 		return 2;
-	print_he(res, argv[0][13] == '_' ? herr : h_errno);
+	print_he(res, strchr(argv[0], '_') != NULL ? herr : h_errno);
 	return 0;
 }
 
