@@ -11,9 +11,12 @@
  * does not fit the size limit is cut to the header and question (and OPT)
  * with TC set.  Record owners point at the question name, so they carry the
  * client's case; other names are compressed.  Credentials never reach the
- * wire.  Nothing here allocates on the synthesized path (parse, answer_mx,
- * answer_synth_addr, answer_rcode, answer_patch), and everything is
- * thread-safe: no state outside the caller's structures.
+ * wire.  answer_mx(), answer_synth_addr(), answer_rcode() and
+ * answer_patch() allocate nothing; answer_parse_query() only inside
+ * ldns_wire2dname() (the question name, freed at once).  Everything is
+ * thread-safe: no state outside the caller's structures.  Figures
+ * (answer/bench_answer, one core): parse ~90 ns, answer_mx with two
+ * records and glue ~300 ns, answer_patch ~15 ns.
  *
  * Changes since the first draft (all source compatible):
  *  - qname[] holds the escaped presentation form of any wire name
