@@ -1,2 +1,2 @@
 # doc: see its README section
-dist_man_MANS += doc/mxshim.conf.5
+dist_man_MANS += doc/mxshim.conf.5 doc/mxshim.1
