@@ -35,25 +35,14 @@ pf_setup
 pf_start
 t_ok $? "Postfix started"
 
-# delivered TAG SINK RELAY WHAT: the message was sent to RELAY and is in
-# SINK's store (and in no other sink).
-delivered() {
-	t_is "$(pf_wait "$1")" sent "$4: sent"
-	t_is "$(pf_relay "$1")" "$3" "$4: relay=$3"
-	pf_sink_has "$2" "$1" >/dev/null
-	t_ok $? "$4: stored by the $2 sink"
-	n=$(cat "$T_DIR"/sink-*/* 2>/dev/null | grep -c "^Message-ID: <$1@")
-	t_is "$n" 1 "$4: stored once"
-}
-
 pf_send partner1 alice@mta.test bob@partner.example
-delivered partner1 relay "smtp.isp.example[127.0.0.5]:25" \
+pf_delivered partner1 relay "smtp.isp.example[127.0.0.5]:25" \
     "overridden domain"
 pf_send plain1 alice@mta.test bob@plain.example
-delivered plain1 real "mx.example[127.0.0.6]:25" \
+pf_delivered plain1 real "mx.example[127.0.0.6]:25" \
     "domain without override"
 pf_send backup1 alice@mta.test bob@backup.example
-delivered backup1 relay "smtp.isp.example[127.0.0.5]:25" \
+pf_delivered backup1 relay "smtp.isp.example[127.0.0.5]:25" \
     "\$adddns, real MX host down: the override is the fallback"
 t_like "$(cat "$PF_LOG")" \
     "connect to dead\.example\[127\.0\.0\.7\]:25: Connection refused" \
@@ -82,7 +71,7 @@ done
 t_ok $? "... deferred again when the queue is flushed during the outage"
 t_is "$(pf_queue)" "$q" "... still queued"
 pf_send inside1 alice@mta.test bob@inside.example
-delivered inside1 relay "127-0-0-5.v4.mxshim.invalid[127.0.0.5]:25" \
+pf_delivered inside1 relay "127-0-0-5.v4.mxshim.invalid[127.0.0.5]:25" \
     "upstream down: an override to an address still delivers"
 
 # The upstream comes back: the queued message goes to the real MX.
@@ -94,7 +83,7 @@ while [ $i -lt 4 ] && [ "$(PF_WAIT=5 pf_wait needreal1 sent)" != sent ]; do
 	pf_flush	# mxshimd may still have the SERVFAIL for a moment
 	i=$((i + 1))
 done
-delivered needreal1 real "mx.example[127.0.0.6]:25" \
+pf_delivered needreal1 real "mx.example[127.0.0.6]:25" \
     "upstream back: the deferred message"
 t_is "$(pf_queue)" "" "the queue is empty"
 t_is "$(grep -c 'status=bounced' "$PF_LOG")" 0 "nothing bounced"

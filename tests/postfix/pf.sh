@@ -18,6 +18,7 @@
 #   pf_qid TAG                its queue ID
 #   pf_log TAG                its lines of the Postfix log
 #   pf_sink_has NAME TAG      whether a sink stored it
+#   pf_delivered TAG SINK ... TAP: sent, where, stored by that sink once
 #   pf_queue                  the queue IDs still in the queue, one a line
 
 PF_WAIT=${PF_WAIT:-20}	# seconds a delivery may take before we give up
@@ -163,6 +164,18 @@ pf_relay() {
 # (status 1 if it did not).
 pf_sink_has() {
 	grep -l "^Message-ID: <$2@mta\.test>" "$T_DIR/sink-$1"/* 2>/dev/null
+}
+
+# pf_delivered TAG SINK RELAY WHAT: four TAP lines saying that the message
+# was sent, that Postfix logged RELAY ("host[addr]:port") for it, and that
+# sink SINK stored it, and no sink a second copy.
+pf_delivered() {
+	t_is "$(pf_wait "$1")" sent "$4: sent"
+	t_is "$(pf_relay "$1")" "$3" "$4: relay=$3"
+	pf_sink_has "$2" "$1" >/dev/null
+	t_ok $? "$4: stored by the $2 sink"
+	n=$(cat "$T_DIR"/sink-*/* 2>/dev/null | grep -c "^Message-ID: <$1@")
+	t_is "$n" 1 "$4: stored once"
 }
 
 # pf_queue: the queue IDs still queued, one a line.

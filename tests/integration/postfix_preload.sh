@@ -1,0 +1,64 @@
+#!/bin/sh
+# Preload mode, end to end: a stock Postfix whose resolv.conf points at a
+# real Unbound only, with libmxshim.so and the rules handed to its daemons
+# through import_environment.  The override lines route the mail, and an
+# override with a port reaches a sink listening on that port.
+TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$TOP/tests/postfix/pf.sh"
+pf_ns_enter "$@"
+. "$TOP/tests/lib.sh"
+pf_ns_setup
+SHIM_LIB="$TOP/shim/.libs/libmxshim.so"
+[ -f "$SHIM_LIB" ] || t_skip_all "shim/.libs/libmxshim.so not built"
+# a sanitizer build of the shim needs its runtime loaded first
+asan=$(ldd "$SHIM_LIB" | awk '/libasan/ { print $3 }')
+
+R="$T_DIR/rules.conf"
+{
+	cat "$TOP/tests/postfix/overrides.conf"
+	echo "# the relay's other port, reached through connect()"
+	echo "port.example        smtp.isp.example:2526"
+	echo "portaddr.example    127.0.0.5:2526"
+} >"$R"
+chmod 644 "$R"
+
+t_unbound 53 "$TOP/tests/postfix/zones.conf" ||
+    t_skip_all "unbound did not start"
+t_is "$(dig +short +time=2 +tries=1 partner.example MX)" "10 mx.example." \
+    "resolv.conf points at the real Unbound: partner.example's real MX"
+pf_sink relay 127.0.0.5 && pf_sink real 127.0.0.6 &&
+    pf_sink relay2526 127.0.0.5:2526
+t_ok $? "smtp-sinks on 127.0.0.5:25, 127.0.0.6:25 and 127.0.0.5:2526"
+
+# Postfix clears its daemons' environment but for import_environment.
+pf_setup "import_environment = $(postconf -dh import_environment) \
+LD_PRELOAD=${asan:+$asan:}$SHIM_LIB MXSHIM_RULES=$R"
+pf_start
+t_ok $? "Postfix started with LD_PRELOAD and MXSHIM_RULES imported"
+
+pf_send partner1 alice@mta.test bob@partner.example
+pf_delivered partner1 relay "smtp.isp.example[127.0.0.5]:25" \
+    "overridden domain"
+pid=$(pf_log partner1 |
+    sed -n 's/.* postfix\/smtp\[\([0-9]*\)\]: .*status=sent .*/\1/p')
+grep -q libmxshim "/proc/$pid/maps" 2>/dev/null
+t_ok $? "Postfix's smtp process has libmxshim.so loaded"
+pf_send plain1 alice@mta.test bob@plain.example
+pf_delivered plain1 real "mx.example[127.0.0.6]:25" "domain without override"
+pf_send backup1 alice@mta.test bob@backup.example
+pf_delivered backup1 relay "smtp.isp.example[127.0.0.5]:25" \
+    "\$adddns, real MX host down: the override is the fallback"
+pf_send port1 alice@mta.test bob@port.example
+pf_delivered port1 relay2526 "smtp.isp.example[127.0.0.5]:25" \
+    "override with a port (host name; Postfix believes it used 25)"
+pf_send portaddr1 alice@mta.test bob@portaddr.example
+pf_delivered portaddr1 relay2526 \
+    "127-0-0-5.v4.mxshim.invalid[127.0.0.5]:25" \
+    "override with a port (address)"
+t_like "$(cat "$(pf_sink_has relay2526 port1)")" \
+    "^X-Rcpt-Args: <bob@port\.example>" "... the port sink got bob@port.example"
+t_is "$(pf_queue)" "" "the queue is empty"
+t_is "$(pf_problems)" "" "no warning in the Postfix log"
+
+pf_stop
+t_done
