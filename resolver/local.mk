@@ -11,6 +11,7 @@ resolver_mxshimd_SOURCES = resolver/main.c \
 	resolver/ruleset.c resolver/ruleset.h \
 	resolver/worker.c resolver/worker.h \
 	resolver/query.c resolver/query.h \
+	resolver/cache.c resolver/cache.h \
 	resolver/relay.c resolver/relay.h \
 	resolver/log.c resolver/log.h
 resolver_mxshimd_CFLAGS = $(AM_CFLAGS) $(UNBOUND_CFLAGS) $(LDNS_CFLAGS)

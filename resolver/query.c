@@ -25,6 +25,7 @@
 #include <unbound-event.h>
 
 #include "answer.h"
+#include "cache.h"
 #include "log.h"
 #include "netaddr.h"
 #include "query.h"
@@ -401,6 +402,9 @@ mx_question(struct worker *w, const struct answer_question *q,
 	struct rules_result	 res;
 	int			 n;
 
+	if (w->cache != NULL &&
+	    (*outlen = cache_get(w->cache, rs->generation, q, out, cap)) > 0)
+		return QUERY_ANSWER;
 	rules_eval(rs->rules, q->qname, ctx, NULL, w->cfg->ttl, NULL, &res);
 	if (res.rc == RULES_NEED)
 		return go_async(w, q, ctx, to, tcp, res.need, out, cap,
@@ -408,6 +412,9 @@ mx_question(struct worker *w, const struct answer_question *q,
 	n = answer_result(q, ctx, &res, tcp, out, cap);
 	if (n < 0)
 		return go_async(w, q, ctx, to, tcp, NULL, out, cap, outlen);
+	if (w->cache != NULL && !res.client_dependent && !res.used_real &&
+	    (res.rc == RULES_ANSWER || res.rc == RULES_NULL_MX))
+		cache_put(w->cache, rs->generation, q, out, (size_t)n);
 	return emit(q, n, out, cap, outlen);
 }
 

@@ -22,6 +22,7 @@
 #include <unbound.h>
 
 #include "answer.h"
+#include "cache.h"
 #include "listen.h"
 #include "log.h"
 #include "query.h"
@@ -37,6 +38,7 @@
 #define TCP_MAX_INFLIGHT 64	/* questions per connection */
 #define TCP_MAX_QUEUED	(1024 * 1024)	/* unsent bytes per connection */
 #define TCP_IDLE_SEC	10
+#define CACHE_BITS	17	/* prebuilt answers per worker: 128k */
 
 struct udp_sock {
 	struct worker		*w;
@@ -632,6 +634,12 @@ worker_new(unsigned id, const struct config *cfg, int stop_fd, char *err,
 		return NULL;
 	}
 	event_add(w->stop_ev, NULL);
+	/* with --verbose every override is logged: evaluate every time */
+	if (!cfg->verbose && (w->cache = cache_new(CACHE_BITS)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		worker_free(w);
+		return NULL;
+	}
 	if (add_sockets(w, cfg, err, errlen) == -1) {
 		worker_free(w);
 		return NULL;
@@ -697,6 +705,7 @@ worker_free(struct worker *w)
 		event_free(w->flush_ev);
 	if (w->rs != NULL)
 		ruleset_release(w->rs);
+	cache_free(w->cache);
 	if (w->base != NULL)
 		event_base_free(w->base);
 	free(w);

@@ -22,6 +22,7 @@ struct tcp_conn;
 struct query;
 struct ruleset;
 struct tcp_listener;
+struct answer_cache;
 
 /* Where an answer goes. */
 struct reply_to {
@@ -54,6 +55,7 @@ struct worker {
 	struct query		*spare;		/* free list */
 	struct event		*stop_ev;
 	struct event		*flush_ev;	/* sends queued UDP answers */
+	struct answer_cache	*cache;		/* prebuilt answers, or NULL */
 };
 
 /*

@@ -65,11 +65,14 @@ if command -v dnsperf >/dev/null; then
 	perf=$!
 	i=0
 	while [ $i -lt 20 ]; do
+		# replace the file atomically, as mxshimd(8) asks: a file
+		# caught half-written by cp is a valid, shorter, rules file
 		if [ $((i % 2)) -eq 0 ]; then
-			cp "$T_DIR/b.conf" "$T_DIR/rules.conf"
+			cp "$T_DIR/b.conf" "$T_DIR/rules.tmp"
 		else
-			cp "$T_DIR/a.conf" "$T_DIR/rules.conf"
+			cp "$T_DIR/a.conf" "$T_DIR/rules.tmp"
 		fi
+		mv "$T_DIR/rules.tmp" "$T_DIR/rules.conf"
 		kill -HUP "$MXSHIMD_PID"
 		sleep 0.12
 		i=$((i + 1))

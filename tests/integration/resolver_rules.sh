@@ -119,14 +119,15 @@ t_is "$(status $P nothing.example A)" "NXDOMAIN" "NXDOMAIN relayed"
 
 # --ttl
 P2=$(t_port)
-t_mxshimd "$P2" "$T_DIR/rules.conf" --upstream "127.0.0.1@$UP" --ttl 30
+t_mxshimd "$P2" "$T_DIR/rules.conf" --upstream "127.0.0.1@$UP" --ttl 30 \
+    --verbose
 t_is "$(t_dig $P2 +noall +answer partner.example MX | awk '{print $2}')" "30" \
     "--ttl sets the TTL of synthesized records"
 
 # credentials never reach DNS or the log
-t_dig $P partner.example MX >"$T_DIR/partner.out"
+t_dig $P2 partner.example MX >"$T_DIR/partner.out"
 ! grep -q letmein "$T_DIR/partner.out" "$T_DIR"/mxshimd-*.log
 t_ok $? "credentials appear in no answer and no log line"
-t_like "$(cat "$T_DIR/mxshimd-$P.log")" "override partner.example MX .*smtp.myisp.example" \
+t_like "$(cat "$T_DIR/mxshimd-$P2.log")" "override partner.example MX .*smtp.myisp.example" \
     "one debug line per overridden answer"
 t_done

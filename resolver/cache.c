@@ -1,0 +1,130 @@
+/*
+ * resolver/cache.c - the prebuilt answer table: direct-mapped, one slot per
+ * hash, a colliding newcomer replaces the old entry.  The key is the
+ * question name's wire bytes in lowercase with the query type and the EDNS
+ * shape (OPT present, DO bit), which decide the answer's bytes.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/ldns.h>
+
+#include "cache.h"
+
+#define CACHE_MAX_ANSWER	ANSWER_MIN_UDP
+
+struct entry {
+	uint64_t	 hash;
+	unsigned long	 gen;
+	uint16_t	 keylen, anslen;
+	uint8_t		*data;		/* key, then answer */
+};
+
+struct answer_cache {
+	uint64_t	mask;
+	struct entry	slot[];
+};
+
+static int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* Key bytes: lowercase name, then type and EDNS shape.  Returns length. */
+static size_t
+make_key(const struct answer_question *q, uint8_t *key)
+{
+	size_t i, n = q->qname_wire_len;
+
+	for (i = 0; i < n; i++)
+		key[i] = (uint8_t)lower(q->qname_wire[i]);
+	key[n++] = (uint8_t)(q->qtype >> 8);
+	key[n++] = (uint8_t)q->qtype;
+	key[n++] = (uint8_t)(q->has_edns | q->do_bit << 1);
+	return n;
+}
+
+static uint64_t
+hash(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+
+	while (n-- > 0)
+		h = (h ^ *p++) * 0x100000001b3ULL;
+	return h;
+}
+
+struct answer_cache *
+cache_new(unsigned bits)
+{
+	struct answer_cache *c;
+
+	c = calloc(1, sizeof(*c) + sizeof(struct entry) * ((size_t)1 << bits));
+	if (c != NULL)
+		c->mask = ((uint64_t)1 << bits) - 1;
+	return c;
+}
+
+void
+cache_free(struct answer_cache *c)
+{
+	uint64_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i <= c->mask; i++)
+		free(c->slot[i].data);
+	free(c);
+}
+
+size_t
+cache_get(struct answer_cache *c, unsigned long gen,
+    const struct answer_question *q, uint8_t *out, size_t cap)
+{
+	uint8_t		 key[LDNS_MAX_DOMAINLEN + 8];
+	size_t		 n = make_key(q, key);
+	uint64_t	 h = hash(key, n);
+	struct entry	*e = &c->slot[h & c->mask];
+
+	if (e->hash != h || e->gen != gen || e->keylen != n ||
+	    e->anslen > cap || memcmp(e->data, key, n) != 0)
+		return 0;
+	memcpy(out, e->data + n, e->anslen);
+	out[0] = (uint8_t)(q->id >> 8);
+	out[1] = (uint8_t)q->id;
+	/* RD and CD are the only bits of the answer taken from the query */
+	out[2] = (uint8_t)((out[2] & ~LDNS_RD_MASK) |
+	    ((q->flags >> 8) & LDNS_RD_MASK));
+	out[3] = (uint8_t)((out[3] & ~LDNS_CD_MASK) | (q->flags & LDNS_CD_MASK));
+	memcpy(out + LDNS_HEADER_SIZE, q->qname_wire, q->qname_wire_len);
+	return e->anslen;
+}
+
+void
+cache_put(struct answer_cache *c, unsigned long gen,
+    const struct answer_question *q, const uint8_t *ans, size_t len)
+{
+	uint8_t		 key[LDNS_MAX_DOMAINLEN + 8];
+	size_t		 n = make_key(q, key);
+	uint64_t	 h = hash(key, n);
+	struct entry	*e = &c->slot[h & c->mask];
+	uint8_t		*d;
+
+	/* a truncated answer is not the answer: never keep it */
+	if (len > CACHE_MAX_ANSWER || len < LDNS_HEADER_SIZE ||
+	    (ans[2] & LDNS_TC_MASK) != 0 ||
+	    (ans[3] & 0x0f) != LDNS_RCODE_NOERROR)
+		return;
+	if ((d = realloc(e->data, n + len)) == NULL)
+		return;
+	memcpy(d, key, n);
+	memcpy(d + n, ans, len);
+	e->data = d;
+	e->hash = h;
+	e->gen = gen;
+	e->keylen = (uint16_t)n;
+	e->anslen = (uint16_t)len;
+}
