@@ -140,7 +140,6 @@ read_line(struct exp_doc *d, unsigned lineno, char *s)
 	snprintf(l->pattern, sizeof(l->pattern), "%s", pat);
 	imp_domain_lower(l->pattern);
 	l->pkind = pattern_kind(l->pattern);
-	l->suffix = l->pkind == EXP_SUFFIX ? l->pattern + 2 : NULL;
 	if (strcmp(srv, ".") == 0)
 		l->skind = EXP_NULL;
 	else if (strcasecmp(srv, "USEDNS") == 0)
@@ -166,6 +165,7 @@ static int
 read_lines(struct exp_doc *d, char *text)
 {
 	unsigned lineno = 0;
+	size_t i;
 	char *s, *nl;
 
 	for (s = text; s != NULL; s = nl) {
@@ -183,6 +183,10 @@ read_lines(struct exp_doc *d, char *text)
 		if (read_line(d, lineno, s) != 0)
 			return -1;
 	}
+	/* d->line has stopped moving: point into it now */
+	for (i = 0; i < d->nline; i++)
+		if (d->line[i].pkind == EXP_SUFFIX)
+			d->line[i].suffix = d->line[i].pattern + 2;
 	return 0;
 }
 

@@ -208,29 +208,30 @@ key_part(struct cur *c, char **out)
 	return *out ? 0 : fail(c, "out of memory");
 }
 
-/* A dotted key into parts (at most MAX_DEPTH). */
+static void
+free_parts(char **part, int n)
+{
+	while (n-- > 0)
+		free(part[n]);
+}
+
+/* A dotted key into parts (at most MAX_DEPTH); none kept on failure. */
 static int
 dotted_key(struct cur *c, char **part, int *n)
 {
 	*n = 0;
 	for (;;) {
-		if (*n == MAX_DEPTH)
+		if (*n == MAX_DEPTH || key_part(c, &part[*n]) != 0) {
+			free_parts(part, *n);
+			*n = 0;
 			return fail(c, "key nested too deep");
-		if (key_part(c, &part[*n]) != 0)
-			return -1;
+		}
 		(*n)++;
 		skip(c, 0);
 		if (peek(c) != '.')
 			return 0;
 		c->p++;
 	}
-}
-
-static void
-free_parts(char **part, int n)
-{
-	while (n-- > 0)
-		free(part[n]);
 }
 
 /*
