@@ -167,11 +167,13 @@ pf_sink_has() {
 }
 
 # pf_delivered TAG SINK RELAY WHAT: four TAP lines saying that the message
-# was sent, that Postfix logged RELAY ("host[addr]:port") for it, and that
-# sink SINK stored it, and no sink a second copy.
+# was sent, that the MTA logged RELAY ("host[addr]:port") for it, and that
+# sink SINK stored it, and no sink a second copy.  The MTA is Postfix
+# unless PF_MTA names another one's functions (ex: ex_wait, ex_relay).
+PF_MTA=pf
 pf_delivered() {
-	t_is "$(pf_wait "$1")" sent "$4: sent"
-	t_is "$(pf_relay "$1")" "$3" "$4: relay=$3"
+	t_is "$("${PF_MTA}_wait" "$1")" sent "$4: sent"
+	t_is "$("${PF_MTA}_relay" "$1")" "$3" "$4: relay=$3"
 	pf_sink_has "$2" "$1" >/dev/null
 	t_ok $? "$4: stored by the $2 sink"
 	n=$(cat "$T_DIR"/sink-*/* 2>/dev/null | grep -c "^Message-ID: <$1@")

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Resolver mode with a second real sender: Exim (Debian's binary, unpacked
+# beside the installed Postfix) whose resolv.conf points at mxshimd, a real
+# Unbound behind it, smtp-sinks as the mail servers.
+TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$TOP/tests/postfix/pf.sh"
+. "$TOP/tests/postfix/exim.sh"
+if [ -z "${PF_IN_NS:-}" ] && [ "$(id -u)" = 0 ] && ! ex_fetch; then
+	echo "1..0 # SKIP cannot unpack Exim (apt-get download $EX_PKGS failed)"
+	exit 0
+fi
+pf_ns_enter "$@"
+. "$TOP/tests/lib.sh"
+pf_ns_setup
+[ -x "$MXSHIMD" ] || t_skip_all "resolver/mxshimd not built"
+ex_fetch || t_skip_all "exim not unpacked"
+PF_MTA=ex
+
+UP=5300
+RULES="$TOP/tests/postfix/overrides.conf"
+t_unbound $UP "$TOP/tests/postfix/zones.conf" ||
+    t_skip_all "unbound did not start"
+"$MXSHIMD" --rules "$RULES" --listen 127.0.0.1@53 --upstream 127.0.0.1@$UP \
+    --foreground >"$T_DIR/mxshimd.log" 2>&1 &
+T_PIDS="$T_PIDS $!"
+t_wait_port 53 && t_wait_port 53 tcp
+t_ok $? "mxshimd listens on 127.0.0.1:53"
+pf_sink relay 127.0.0.5 && pf_sink real 127.0.0.6
+t_ok $? "smtp-sinks on 127.0.0.5 (relay) and 127.0.0.6 (real MX)"
+ex_setup
+t_ok $? "Exim configured ($("$EXIM" -C "$EX_CONF" -bV 2>/dev/null | head -n 1))"
+
+ex_send partner1 alice@mta.test bob@partner.example
+pf_delivered partner1 relay "smtp.isp.example[127.0.0.5]:25" \
+    "Exim, overridden domain"
+ex_send plain1 alice@mta.test bob@plain.example
+pf_delivered plain1 real "mx.example[127.0.0.6]:25" \
+    "Exim, domain without override"
+ex_send backup1 alice@mta.test bob@backup.example
+pf_delivered backup1 relay "smtp.isp.example[127.0.0.5]:25" \
+    "Exim, \$adddns, real MX host down: the override is the fallback"
+ex_send inside1 alice@mta.test bob@inside.example
+pf_delivered inside1 relay "127-0-0-5.v4.mxshim.invalid[127.0.0.5]:25" \
+    "Exim, override to an address"
+t_is "$(grep -c ' \*\* ' "$EX_LOG")" 0 "nothing bounced"
+
+t_done

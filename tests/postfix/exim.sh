@@ -1,0 +1,120 @@
+# tests/postfix/exim.sh - sourced by tests/integration/exim_*.sh after
+# tests/postfix/pf.sh: Exim as a second real sender beside Postfix.
+#
+# apt will not install Exim beside Postfix (both are the system's MTA), so
+# its Debian packages are unpacked into tests/out/exim (apt-get download,
+# dpkg-deb -x) before the test enters its namespace; the binary runs from
+# there with a configuration of our own (-C).  Inside the namespace a
+# private /etc/passwd and /etc/group give it the Debian-exim user its
+# binary asks for before reading any configuration.
+#
+#   ex_fetch        outside: unpack exim4 into tests/out/exim (once); sets EXIM
+#   ex_setup        inside: user, directories, configuration; sets EX_CONF
+#   ex_conf FILE [OPTION]  another configuration, one more smtp option
+#   ex_send TAG FROM TO [ENV...]   submit and deliver at once (-odi)
+#   ex_wait TAG / ex_relay TAG     as pf_wait / pf_relay, for pf_delivered
+
+EX_PKGS="exim4-base exim4-daemon-light"
+
+# ex_fetch: the packages of the candidate version, unpacked (into a
+# private directory renamed into place, so that two runs at once do not
+# trip over each other); a failure (no network, no such package, a
+# library missing) is for the caller to skip on.
+ex_fetch() {
+	ex_root="$TOP/tests/out/exim"
+	EXIM="$ex_root/root/usr/sbin/exim4"
+	if [ ! -x "$EXIM" ]; then
+		mkdir -p "$TOP/tests/out" &&
+		    tmp=$(mktemp -d "$TOP/tests/out/exim.XXXXXX") || return 1
+		if ! ex_unpack "$tmp" || ! mv -T "$tmp" "$ex_root" 2>/dev/null
+		then
+			rm -rf "$tmp"
+		fi
+	fi
+	[ -x "$EXIM" ] && ! ldd "$EXIM" | grep -q 'not found'
+}
+
+# ex_unpack DIR: download the packages into DIR/debs, unpack them in
+# DIR/root.
+ex_unpack() {
+	mkdir -p "$1/debs" "$1/root" && chmod 755 "$1" || return 1
+	(cd "$1/debs" && apt-get download $EX_PKGS) >"$1/fetch.log" 2>&1 ||
+	    return 1
+	for deb in "$1"/debs/*.deb; do
+		dpkg-deb -x "$deb" "$1/root" || return 1
+	done
+	# We are root already.  Set-uid, the re-executed Exim processes would
+	# run in the loader's secure mode, which ignores LD_PRELOAD.
+	chmod u-s "$1/root/usr/sbin/exim4"
+}
+
+# ex_setup: the Debian-exim user (a free uid) in private copies of
+# /etc/passwd and /etc/group, spool and log directories it owns, and the
+# configuration from tests/postfix/exim.conf.in.
+ex_setup() {
+	uid=64990
+	while getent passwd "$uid" >/dev/null || getent group "$uid" >/dev/null
+	do
+		uid=$((uid - 1))
+	done
+	cp /etc/passwd "$T_DIR/passwd" && cp /etc/group "$T_DIR/group"
+	if ! getent passwd Debian-exim >/dev/null; then
+		echo "Debian-exim:x:$uid:$uid::/nonexistent:/usr/sbin/nologin" \
+		    >>"$T_DIR/passwd"
+		echo "Debian-exim:x:$uid:" >>"$T_DIR/group"
+	fi
+	mount --bind "$T_DIR/passwd" /etc/passwd &&
+	    mount --bind "$T_DIR/group" /etc/group || return 1
+	mkdir -p "$T_DIR/exim-spool" "$T_DIR/exim-log"
+	chown Debian-exim:Debian-exim "$T_DIR/exim-spool" "$T_DIR/exim-log"
+	EX_LOG="$T_DIR/exim-log/mainlog"
+	ex_conf "$T_DIR/exim.conf" && EX_CONF="$T_DIR/exim.conf"
+}
+
+# ex_conf FILE [SMTP-TRANSPORT-OPTION]: write a configuration to FILE from
+# tests/postfix/exim.conf.in, with one more option for the smtp transport,
+# and have Exim check it.
+ex_conf() {
+	sed -e "s|@DIR@|$T_DIR|g" -e "s|@EXIM@|$EXIM|g" -e "s|@SMTP@|${2:-}|" \
+	    "$TOP/tests/postfix/exim.conf.in" >"$1"
+	"$EXIM" -C "$1" -bV >"$T_DIR/exim-bV.log" 2>&1
+}
+
+# ex_send TAG FROM TO [NAME=VALUE...]: submit a message (Message-ID
+# <TAG@mta.test>) and have Exim deliver it before returning (-odi), with
+# the given variables in its environment.
+ex_send() {
+	tag=$1 from=$2 to=$3
+	shift 3
+	printf 'From: %s\nTo: %s\nSubject: mxshim test %s\nMessage-ID: <%s@mta.test>\n\nThis message is %s.\n' \
+	    "$from" "$to" "$tag" "$tag" "$tag" |
+	    env "$@" "$EXIM" -C "$EX_CONF" -odi -f "$from" -- "$to" \
+	    >>"$T_DIR/exim-send.log" 2>&1
+}
+
+# ex_log TAG: the main log lines of that message.
+ex_log() {
+	id=$(sed -n "s/^[-0-9]* [0-9:]* \([^ ]*\) <= .* id=$1@mta\.test.*/\1/p" \
+	    "$EX_LOG" | head -n 1)
+	[ -n "$id" ] && grep " $id " "$EX_LOG"
+}
+
+# ex_wait TAG: "sent" once Exim logged the delivery (=>), "deferred" when
+# it kept the message (==), "bounced" on a failure (**).  ex_send returns
+# after the attempt, so there is nothing to wait for.
+ex_wait() {
+	l=$(ex_log "$1")
+	case "$l" in
+	*" => "*)	echo sent ;;
+	*" ** "*)	echo bounced ;;
+	*" == "*)	echo deferred ;;
+	*)		echo none; return 1 ;;
+	esac
+}
+
+# ex_relay TAG: "HOST[ADDR]:PORT" of the delivery, in Postfix's notation.
+ex_relay() {
+	ex_log "$1" |
+	    sed -n 's/.* => .* H=\([^ ]*\) \[\([0-9.]*\)\]:\([0-9]*\) .*/\1[\2]:\3/p' |
+	    tail -n 1
+}
