@@ -135,6 +135,12 @@ upstream_context(const struct config *cfg, struct event_base *base,
 		{ "module-config:", "iterator" },	/* no validation */
 		{ "num-queries-per-thread:", "4096" },
 		{ "outgoing-range:", "8192" },
+		/* libunbound's defaults are made for one program's lookups
+		   (1 MB caches, 2 TCP sockets); a resolver needs Unbound's */
+		{ "msg-cache-size:", "16m" },
+		{ "rrset-cache-size:", "32m" },
+		{ "outgoing-num-tcp:", "64" },
+		{ "incoming-num-tcp:", "0" },
 		{ "prefetch:", "yes" },	/* hot names stay cached */
 		{ "minimal-responses:", "no" },
 	};

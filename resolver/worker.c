@@ -38,7 +38,7 @@
 #define TCP_MAX_INFLIGHT 64	/* questions per connection */
 #define TCP_MAX_QUEUED	(1024 * 1024)	/* unsent bytes per connection */
 #define TCP_IDLE_SEC	10
-#define CACHE_BITS	17	/* prebuilt answers per worker: 128k */
+#define CACHE_BITS	19	/* prebuilt answers per worker: 512k */
 
 struct udp_sock {
 	struct worker		*w;
