@@ -1,0 +1,68 @@
+#!/bin/sh
+# tests/sanitize.sh - build the tree with --enable-sanitizers (ASan+UBSan)
+# away from the working tree and run the whole suite there.
+#
+#   tests/sanitize.sh [PATTERN]    PATTERN as for tests/run
+#
+# SANITIZE_DIR: where to work (default: a new directory under $TMPDIR);
+# JOBS: make -j (default 2).
+#
+# The last line is tests/run's "N passed, N failed"; the exit status is
+# tests/run's.  Why not a plain VPATH build (mkdir b && cd b &&
+# SRCDIR/configure): configure refuses a source directory that is itself
+# configured ("source directory already configured"), which the working
+# tree normally is, and tests/run and tests/lib.sh find the programs next
+# to the scripts, i.e. in the source directory.  So the sources are copied
+# (tracked files plus new files not ignored, as they are in the working
+# tree, leaving out built programs) and built in place in the copy.
+#
+# Sanitizer reports go to SANITIZE_DIR/src/tests/out/*.err with the test's
+# output; a report makes the program exit non-zero, which tests/run counts.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+work="${SANITIZE_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/mxshim-sanitize.XXXXXX")}"
+src="$work/src"
+jobs="${JOBS:-2}"
+
+# Whether a working-tree file is a build product that is not ignored: an
+# executable linked in place, or a libtool wrapper script.
+is_built() {
+	[ "$(head -c4 "$1" | od -An -c | tr -d ' ')" = '177ELF' ] && return 0
+	sed -n 2p "$1" 2>/dev/null | grep -q 'libtool'
+}
+
+snapshot() {
+	rm -rf "$src" && mkdir -p "$src" || return 1
+	(cd "$top" && git ls-files -z --cached --others --exclude-standard) |
+	    tr '\0' '\n' | while IFS= read -r f; do
+		[ -f "$top/$f" ] || continue	# deleted, not yet committed
+		is_built "$top/$f" && continue
+		mkdir -p "$src/$(dirname "$f")" && cp -p "$top/$f" "$src/$f"
+	done
+}
+
+step() {	# step NAME COMMAND...: run quietly, show the log on failure
+	log="$work/$1.log"
+	if ! (cd "$src" && shift && "$@") >"$log" 2>&1; then
+		echo "sanitize: $1 failed; last lines of $log:" >&2
+		tail -n 30 "$log" >&2
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+}
+
+echo "sanitize: sources copied to $src" >&2
+snapshot || { echo "0 passed, 1 failed"; exit 1; }
+step autogen ./autogen.sh
+step configure ./configure -q --enable-sanitizers
+step make make -j"$jobs"
+step check-build make -j"$jobs" check-build
+
+# Leaks are reported at exit and fail the program; UBSan stops at the
+# first error (configure's -fno-sanitize-recover).  Programs that load
+# the shim into an unsanitized binary need the runtime first; the tests
+# that do so see ASAN_OPTIONS and can add it.
+ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}"
+UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export ASAN_OPTIONS UBSAN_OPTIONS
+"$src/tests/run" "$@"
