@@ -1,0 +1,266 @@
+#!/bin/sh
+# bench/resolver/run.sh - mxshimd against Unbound and dnsmasq, in one run.
+#
+#   bench/resolver/run.sh [-l SECONDS] [-r ROUNDS] [THREADS...]
+#
+# Synthesized path: 1,000,000 rules (bench/gen-rules.sh) loaded in mxshimd;
+# the same MX records as local-data of a typetransparent zone in Unbound and
+# as mx-host lines in dnsmasq; dnsperf asks MX for 100,000 of those names.
+# Relayed path: A questions for 10,000 names that an upstream Unbound
+# serves, answered from cache by mxshimd and by Unbound as a forwarder
+# (both warmed first).  Every server runs THREADS threads (dnsmasq has
+# one).  Each measurement: dnsperf for SECONDS (default 10) at full speed
+# for queries per second, the best of ROUNDS (default 2) runs; then 5 s at
+# a fixed rate (20,000 q/s, or half of that server's best if less) with -v
+# for the latency percentiles.  Every server is stopped by its PID.
+#
+# Results: bench/out/resolver/results.md (and the raw dnsperf outputs).
+# Only loopback is used.
+set -eu
+cd "$(dirname "$0")/../.."
+TOP=$(pwd)
+OUT="$TOP/bench/out/resolver"
+MXSHIMD="$TOP/resolver/mxshimd"
+DUR=10
+ROUNDS=2
+RATE=20000		# queries per second of the latency runs
+while getopts l:r: o; do
+	case $o in
+	l) DUR=$OPTARG ;;
+	r) ROUNDS=$OPTARG ;;
+	*) echo "usage: $0 [-l SECONDS] [-r ROUNDS] [THREADS...]" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+THREADS=${*:-$(seq 1 "$(nproc)")}
+for tool in dnsperf unbound dnsmasq dig; do
+	command -v $tool >/dev/null || { echo "missing: $tool" >&2; exit 1; }
+done
+[ -x "$MXSHIMD" ] || { echo "build first: make" >&2; exit 1; }
+mkdir -p "$OUT"
+PIDS=""
+stop_all() {
+	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
+	PIDS=""
+}
+trap stop_all EXIT
+trap 'exit 1' INT TERM
+
+free_port() {	# a port free for UDP and TCP on 127.0.0.1
+	p=$1
+	while ss -Hlnu "sport = :$p" | grep -q . ||
+	    ss -Hlnt "sport = :$p" | grep -q .; do
+		p=$((p + 1))
+	done
+	echo "$p"
+}
+
+# ---- data ----------------------------------------------------------------
+RULES="$OUT/rules-1000000.conf"
+if [ ! -s "$RULES" ]; then
+	echo "generating $RULES"
+	sh bench/gen-rules.sh 1000000 >"$RULES"
+fi
+if [ ! -s "$OUT/q-synth.txt" ] || [ "$RULES" -nt "$OUT/q-synth.txt" ]; then
+	awk -v what=queries -f bench/resolver/derive.awk "$RULES" |
+	    awk 'BEGIN { srand(7) } { print rand() "\t" $0 }' | sort -n |
+	    head -n 100000 | cut -f2- >"$OUT/q-synth.txt"
+	awk -v what=unbound -f bench/resolver/derive.awk "$RULES" \
+	    >"$OUT/unbound-local-data.conf"
+	awk -v what=dnsmasq -f bench/resolver/derive.awk "$RULES" \
+	    >"$OUT/dnsmasq-mx.conf"
+fi
+awk 'BEGIN { print "local-zone: \"relay.example.\" static"
+	print "local-data: \"relay.example. 3600 IN SOA ns.relay.example. h.relay.example. 1 3600 600 86400 3600\""
+	for (i = 1; i <= 10000; i++) {
+		printf "local-data: \"r%d.relay.example. 3600 IN A 192.0.2.%d\"\n", i, i % 250 + 1
+		printf "r%d.relay.example A\n", i > "'"$OUT"'/q-relay.txt"
+	} }' >"$OUT/upstream-data.conf"
+
+# ---- servers -------------------------------------------------------------
+unbound_conf() {	# unbound_conf PORT THREADS EXTRA-LINES
+	cat <<UBEOF
+server:
+	interface: 127.0.0.1@$1
+	port: $1
+	num-threads: $2
+	so-reuseport: yes
+	do-ip6: no
+	do-daemonize: no
+	use-syslog: no
+	logfile: ""
+	username: ""
+	chroot: ""
+	directory: "$OUT"
+	pidfile: ""
+	verbosity: 0
+	access-control: 127.0.0.0/8 allow
+	do-not-query-localhost: no
+	module-config: "iterator"
+	msg-cache-size: 16m
+	rrset-cache-size: 32m
+$3
+remote-control:
+	control-enable: no
+UBEOF
+}
+
+start() {	# start NAME COMMAND...: background, remember the PID
+	name=$1
+	shift
+	"$@" >"$OUT/$name.log" 2>&1 &
+	PIDS="$PIDS $!"
+	LAST_PID=$!
+}
+
+ready() {	# ready PORT NAME TYPE: wait (up to 5 min) for an answer
+	i=0
+	while [ $i -lt 600 ]; do
+		# an answer, not dig's ";; communications error" on stdout
+		if dig @127.0.0.1 -p "$1" +time=1 +tries=1 +short "$2" "$3" \
+		    2>/dev/null | grep -q '^[^;]'; then
+			return 0
+		fi
+		sleep 0.5
+		i=$((i + 1))
+	done
+	echo "server on port $1 never answered" >&2
+	return 1
+}
+
+UP=$(free_port 35300)
+unbound_conf "$UP" 1 "	local-zone: \".\" refuse
+	include: \"$OUT/upstream-data.conf\"" >"$OUT/upstream.conf"
+start upstream unbound -d -c "$OUT/upstream.conf"
+ready "$UP" r1.relay.example A
+
+# ---- measuring -----------------------------------------------------------
+# measure LABEL PORT QUERIES THREADS: append "LABEL qps lost p50 p99" to
+# $OUT/figures.
+qps_of() { sed -n 's/.*Queries per second:[[:space:]]*\([0-9.]*\).*/\1/p' "$1"; }
+lost_of() { sed -n 's/.*Queries lost:[[:space:]]*\([0-9]*\).*/\1/p' "$1"; }
+measure() {
+	label=$1 port=$2 q=$3 t=$4
+	best=0 lost=0 r=1
+	while [ $r -le "$ROUNDS" ]; do
+		f="$OUT/dnsperf-$label-r$r.txt"
+		dnsperf -s 127.0.0.1 -p "$port" -d "$q" -l "$DUR" \
+		    -T "$t" -c $((8 * t)) -q $((500 * t)) >"$f" 2>&1 || true
+		v=$(qps_of "$f")
+		if awk -v a="${v:-0}" -v b="$best" 'BEGIN { exit !(a > b) }'; then
+			best=$v
+			lost=$(lost_of "$f")
+		fi
+		r=$((r + 1))
+	done
+	# the same rate for every server, but never more than half of what
+	# a server can do (dnsmasq's linear mx-host list cannot take it)
+	rate=$(awk -v b="$best" -v r="$RATE" \
+	    'BEGIN { h = int(b / 2); print (h < r ? (h < 1 ? 1 : h) : r) }')
+	f="$OUT/dnsperf-$label-latency.txt"
+	dnsperf -s 127.0.0.1 -p "$port" -d "$q" -l 5 -Q "$rate" -T 1 -c 8 \
+	    -v 2>/dev/null | awk '$1 == ">" && $NF ~ /^[0-9.]+$/ {
+		print $NF }' | sort -n >"$f"
+	p=$(awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "- -"; exit }
+		printf "%.3f %.3f\n", v[int(NR * 0.50) + 1] * 1000,
+		    v[int(NR * 0.99) + 1] * 1000 }' "$f")
+	echo "$label $best $lost $p $rate" >>"$OUT/figures"
+	echo "  $label: $best q/s (lost $lost), p50/p99 ms at $rate q/s: $p"
+}
+
+: >"$OUT/figures"
+for T in $THREADS; do
+	echo "== $T thread(s): synthesized MX, 1,000,000 rules"
+	PM=$(free_port 35310)
+	start "mxshimd-synth-$T" "$MXSHIMD" --rules "$RULES" \
+	    --listen "127.0.0.1@$PM" --upstream "127.0.0.1@$UP" \
+	    --foreground --threads "$T"
+	PU=$(free_port $((PM + 1)))
+	unbound_conf "$PU" "$T" "	local-zone: \"example.\" typetransparent
+	include: \"$OUT/unbound-local-data.conf\"
+forward-zone:
+	name: \".\"
+	forward-addr: 127.0.0.1@$UP" >"$OUT/unbound-local-$T.conf"
+	start "unbound-local-$T" unbound -d -c "$OUT/unbound-local-$T.conf"
+	PD=$(free_port $((PU + 1)))
+	start "dnsmasq-$T" dnsmasq -k --port="$PD" --listen-address=127.0.0.1 \
+	    --bind-interfaces --no-resolv --no-hosts --user=root \
+	    --server="127.0.0.1#$UP" --conf-file="$OUT/dnsmasq-mx.conf" \
+	    --pid-file=
+	first=$(head -1 "$OUT/q-synth.txt" | cut -d' ' -f1)
+	ready "$PM" "$first" MX
+	ready "$PU" "$first" MX
+	ready "$PD" "$first" MX
+	measure "synth-mxshimd-T$T" "$PM" "$OUT/q-synth.txt" "$T"
+	measure "synth-unbound-T$T" "$PU" "$OUT/q-synth.txt" "$T"
+	measure "synth-dnsmasq-T$T" "$PD" "$OUT/q-synth.txt" "$T"
+	stop_all
+	start upstream unbound -d -c "$OUT/upstream.conf"
+	ready "$UP" r1.relay.example A
+
+	echo "== $T thread(s): relayed A, answered from the cache"
+	PM=$(free_port 35320)
+	start "mxshimd-relay-$T" "$MXSHIMD" --rules "$RULES" \
+	    --listen "127.0.0.1@$PM" --upstream "127.0.0.1@$UP" \
+	    --foreground --threads "$T"
+	PU=$(free_port $((PM + 1)))
+	unbound_conf "$PU" "$T" "forward-zone:
+	name: \".\"
+	forward-addr: 127.0.0.1@$UP" >"$OUT/unbound-forward-$T.conf"
+	start "unbound-forward-$T" unbound -d -c "$OUT/unbound-forward-$T.conf"
+	ready "$PM" r1.relay.example A
+	ready "$PU" r1.relay.example A
+	for port in $PM $PU; do	# warm the caches (every worker's)
+		dnsperf -s 127.0.0.1 -p "$port" -d "$OUT/q-relay.txt" -n 3 \
+		    -T "$T" -c $((8 * T)) -q 100 >/dev/null 2>&1 || true
+	done
+	measure "relay-mxshimd-T$T" "$PM" "$OUT/q-relay.txt" "$T"
+	measure "relay-unbound-T$T" "$PU" "$OUT/q-relay.txt" "$T"
+	stop_all
+	start upstream unbound -d -c "$OUT/upstream.conf"
+	ready "$UP" r1.relay.example A
+done
+stop_all
+
+# ---- the table -----------------------------------------------------------
+awk -v rate="$RATE" -v dur="$DUR" -v rounds="$ROUNDS" '
+{ split($1, k, "-"); path = k[1]; srv = k[2]; t = substr(k[3], 2)
+  qps[path, srv, t] = $2; lost[path, srv, t] = $3
+  p50[path, srv, t] = $4; p99[path, srv, t] = $5; rt[path, srv, t] = $6
+  if (!(t in seen)) { seen[t] = 1; ts[++nt] = t } }
+END {
+  printf "| threads | path | server | queries/s | lost | p50 ms | p99 ms | at q/s | mxshimd / Unbound |\n"
+  printf "|---|---|---|---|---|---|---|---|---|\n"
+  for (i = 1; i <= nt; i++) {
+    t = ts[i]
+    split("synth relay", paths, " ")
+    for (j = 1; j <= 2; j++) {
+      path = paths[j]
+      split("mxshimd unbound dnsmasq", srvs, " ")
+      for (s = 1; s <= 3; s++) {
+        srv = srvs[s]
+        if (!((path, srv, t) in qps)) continue
+        ratio = ""
+        if (srv == "mxshimd" && qps[path, "unbound", t] > 0)
+          ratio = sprintf("%.2f", qps[path, srv, t] / qps[path, "unbound", t])
+        printf "| %s | %s | %s | %.0f | %s | %s | %s | %s | %s |\n", t,
+            path == "synth" ? "synthesized MX" : "relayed A (cached)",
+            srv == "dnsmasq" ? "dnsmasq (1 thread)" : srv,
+            qps[path, srv, t], lost[path, srv, t],
+            p50[path, srv, t], p99[path, srv, t], rt[path, srv, t], ratio
+      }
+    }
+  }
+  printf "\nqueries/s: best of %s runs of %s s at full speed (lost: queries\n", rounds, dur
+  printf "unanswered in that run); p50/p99: a 5 s run at a fixed rate, %s queries/s\n", rate
+  printf "or half of what the server did at full speed if that is less.\n"
+}' "$OUT/figures" >"$OUT/results.md"
+{
+	echo
+	echo "Machine: $(nproc) cores, $(uname -sr); $(unbound -V | head -1);"
+	echo "$(dnsmasq --version | head -1); dnsperf $(dnsperf -h 2>&1 | sed -n 's/^Version //p')."
+	echo "Command: bench/resolver/run.sh $*"
+} >>"$OUT/results.md"
+cat "$OUT/results.md"
