@@ -1,2 +1,3 @@
 # doc: see its README section
 dist_man_MANS += doc/mxshim.conf.5 doc/mxshim.1
+dist_man_MANS += doc/mxshimd.8
