@@ -190,163 +190,6 @@ read_lines(struct exp_doc *d, char *text)
 	return 0;
 }
 
-/* ---- routes and their order ------------------------------------------ */
-
-static int
-group_lines(struct exp_doc *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->nline; i++) {
-		struct exp_line *l = &d->line[i];
-		struct exp_group *g = d->ngroup ? &d->group[d->ngroup - 1] :
-		    NULL;
-
-		if (l->skip)
-			continue;
-		if (g != NULL && !g->end && strcmp(g->l[0].pattern,
-		    l->pattern) == 0 && g->l + g->n == l) {
-			g->n++;
-			g->end = l->end;
-			continue;
-		}
-		g = realloc(d->group, (d->ngroup + 1) * sizeof(*g));
-		if (g == NULL)
-			return -1;
-		d->group = g;
-		g = &d->group[d->ngroup++];
-		g->l = l;
-		g->n = 1;
-		g->end = l->end;
-	}
-	return 0;
-}
-
-/* Whether every name pattern b matches is matched by pattern a. */
-static int
-covers(const struct exp_line *a, const struct exp_line *b)
-{
-	const char *name = b->pkind == EXP_SUFFIX ? b->suffix : b->pattern;
-	size_t nl = strlen(name), sl;
-
-	switch (a->pkind) {
-	case EXP_ALL:
-		return 1;
-	case EXP_EXACT:
-		return b->pkind == EXP_EXACT && !strcmp(a->pattern, b->pattern);
-	case EXP_SUFFIX:
-		if (b->pkind == EXP_ALL)
-			return 0;
-		sl = strlen(a->suffix);
-		if (b->pkind == EXP_SUFFIX && strcmp(name, a->suffix) == 0)
-			return 1;
-		return nl > sl && name[nl - sl - 1] == '.' &&
-		    strcmp(name + nl - sl, a->suffix) == 0;
-	default:
-		return 0;
-	}
-}
-
-/*
- * AsyncOS and Postfix use the most specific route; the rules file is
- * walked in order and merges lines without $end.  Report where the two
- * differ, and drop routes that never apply here.
- */
-static void
-check_order(struct exp_doc *d)
-{
-	size_t i, j;
-
-	for (j = 0; j < d->ngroup; j++) {
-		struct exp_group *gj = &d->group[j];
-
-		for (i = 0; i < j && gj->n > 0; i++) {
-			const struct exp_group *gi = &d->group[i];
-
-			if (gi->n == 0)
-				continue;
-			if (covers(gi->l, gj->l) && gi->end) {
-				exp_note(d, gj->l[0].line, "never applies here "
-				    "(line %u stops the walk first), but the "
-				    "exported table would use it; not "
-				    "exported", gi->l[0].line);
-				gj->n = 0;
-			} else if (covers(gi->l, gj->l) &&
-			    covers(gj->l, gi->l)) {
-				exp_note(d, gj->l[0].line, "a second route for "
-				    "%s (line %u has no $end): its records "
-				    "are added here, but a table holds one "
-				    "route per domain; not exported",
-				    gj->l[0].pattern, gi->l[0].line);
-				gj->n = 0;
-			} else if (covers(gi->l, gj->l) ||
-			    (covers(gj->l, gi->l) && !gi->end))
-				exp_note(d, gj->l[0].line, "lines %u and %u "
-				    "both apply to some names here (no $end "
-				    "on the first); the exported table uses "
-				    "only the more specific one",
-				    gi->l[0].line, gj->l[0].line);
-		}
-	}
-}
-
-const struct exp_group *
-exp_find(const struct exp_doc *d, enum exp_pkind k, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < d->ngroup; i++) {
-		const struct exp_line *l = d->group[i].l;
-
-		if (d->group[i].n == 0 || l->pkind != k)
-			continue;
-		if (k == EXP_ALL || !strcmp(k == EXP_SUFFIX ? l->suffix :
-		    l->pattern, name))
-			return &d->group[i];
-	}
-	return NULL;
-}
-
-const struct exp_group *
-exp_parent(const struct exp_doc *d, const char *name)
-{
-	const struct exp_group *best = NULL;
-	size_t i, nl = strlen(name), bl = 0;
-
-	for (i = 0; i < d->ngroup; i++) {
-		const struct exp_line *l = d->group[i].l;
-		size_t sl;
-
-		if (d->group[i].n == 0 || l->pkind != EXP_SUFFIX)
-			continue;
-		sl = strlen(l->suffix);
-		if (sl < nl && name[nl - sl - 1] == '.' &&
-		    !strcmp(name + nl - sl, l->suffix) && sl > bl) {
-			best = &d->group[i];
-			bl = sl;
-		}
-	}
-	return best ? best : exp_find(d, EXP_ALL, "*");
-}
-
-int
-exp_same_hosts(const struct exp_group *a, const struct exp_group *b)
-{
-	size_t i;
-
-	if (a->n != b->n)
-		return 0;
-	for (i = 0; i < a->n; i++) {
-		const struct exp_line *x = &a->l[i], *y = &b->l[i];
-
-		if (x->skind != y->skind || strcmp(x->host, y->host) ||
-		    x->port != y->port || x->pri != y->pri ||
-		    x->lookupmx != y->lookupmx)
-			return 0;
-	}
-	return 1;
-}
-
 /* ---- the command ------------------------------------------------------ */
 
 static void
@@ -360,6 +203,7 @@ doc_free(struct exp_doc *d)
 	}
 	free(d->line);
 	free(d->group);
+	free(d->index);
 	free(d->notes.s);
 }
 
@@ -433,8 +277,7 @@ run(const char *format, const char *path, const char *out,
 		return 1;
 	}
 	rules_free(set);
-	if (read_lines(&d, text) == 0 && group_lines(&d) == 0) {
-		check_order(&d);
+	if (read_lines(&d, text) == 0 && exp_routes(&d) == 0) {
 		if (strcmp(format, "cisco") == 0 ?
 		    export_cisco(&d, &body) : export_postfix(&d, &body, &sasl))
 			fprintf(stderr, "mxshim export: out of memory\n");

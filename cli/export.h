@@ -56,12 +56,20 @@ struct exp_group {
 	int		 end;
 };
 
+/* One key of the pattern index: the groups of a pattern, in file order. */
+struct exp_key {
+	enum exp_pkind	 kind;
+	const char	*name;		/* pattern, or suffix for EXP_SUFFIX */
+	size_t		 g;		/* index in exp_doc.group */
+};
+
 struct exp_doc {
 	const char		*srcname;
 	struct exp_line		*line;
 	size_t			 nline;
 	struct exp_group	*group;
 	size_t			 ngroup;
+	struct exp_key		*index;		/* sorted by kind, name, g */
 	struct imp_buf		 notes;		/* the comment block */
 	int			 warnings;
 	FILE			*err;
@@ -74,7 +82,17 @@ struct exp_doc {
 void exp_note(struct exp_doc *d, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* The group whose pattern is the exact name or suffix given, or NULL. */
+/*
+ * Group the lines into routes (export_order.c), index them by pattern,
+ * and check where the products' "most specific route wins" differs from
+ * the walk in order: a route that never applies here is dropped
+ * (group.n = 0) and reported, records merged here are reported.
+ * Returns 0, or -1 on no memory.
+ */
+int exp_routes(struct exp_doc *d);
+
+/* The first exported group with the pattern given (the exact name, or the
+   suffix of a "*.suffix" pattern), or NULL. */
 const struct exp_group *exp_find(const struct exp_doc *d, enum exp_pkind k,
     const char *name);
 

@@ -4,6 +4,12 @@ CLI_IMPORT_SOURCES += cli/import.c cli/import.h cli/import_doc.c \
 	cli/import_util.c cli/import_write.c \
 	cli/import_cisco.c cli/import_xeams.c cli/import_tmail.c \
 	cli/import_kumo.c cli/import_toml.c cli/import_toml.h \
-	cli/export.c cli/export.h cli/export_cisco.c cli/export_postfix.c
+	cli/export.c cli/export.h cli/export_order.c \
+	cli/export_cisco.c cli/export_postfix.c
 CLI_IMPORT_CFLAGS += $(LIBXML2_CFLAGS)
 CLI_IMPORT_LIBS += $(LIBXML2_LIBS)
+EXTRA_DIST += tests/import/cisco.txt tests/import/xeams.xml \
+	tests/import/tmail.txt tests/import/kumo.toml tests/import/lib.sh \
+	tests/integration/import_cisco.sh tests/integration/import_xeams.sh \
+	tests/integration/import_tmail.sh tests/integration/import_kumomta.sh \
+	tests/integration/import_export.sh
