@@ -13,3 +13,11 @@ EXTRA_DIST += tests/import/cisco.txt tests/import/xeams.xml \
 	tests/integration/import_cisco.sh tests/integration/import_xeams.sh \
 	tests/integration/import_tmail.sh tests/integration/import_kumomta.sh \
 	tests/integration/import_export.sh
+# tests/unit/test_import (listed in tests/local.mk): the pieces that need
+# neither the command nor libxml2
+tests_unit_test_import_SOURCES = tests/unit/test_import.c cli/import.h \
+	cli/import_doc.c cli/import_util.c cli/import_cisco.c \
+	cli/import_toml.c cli/import_toml.h
+tests_unit_test_import_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
+tests_unit_test_import_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
+tests_unit_test_import_LDADD = rules/librules.la $(CRITERION_LIBS)

@@ -19,3 +19,4 @@ tests_unit_test_rules_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
 check-build: $(check_PROGRAMS) $(bin_PROGRAMS) $(sbin_PROGRAMS) $(lib_LTLIBRARIES)
 .PHONY: check-build
 include $(srcdir)/tests/shim/local.mk
+check_PROGRAMS += tests/unit/test_import	# its sources: cli/import.mk

@@ -1,0 +1,257 @@
+/*
+ * tests/unit/test_import.c - the importers' pieces against models of the
+ * sources: a large random AsyncOS table, imported, loaded and evaluated by
+ * the engine, must give every query the route AsyncOS' "most specific wins"
+ * gives it; the TOML reader and the host[:port] reader on their edge cases.
+ */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "rules.h"
+#include "import.h"
+#include "import_toml.h"
+
+/* ---- AsyncOS most specific route, at scale ---------------------------- */
+
+#define NROUTES		3000
+#define NQUERIES	20000
+
+struct croute {
+	char	dom[64];	/* as written: "a.b.x", ".a.b.x" or "ALL:" */
+	int	id;		/* the route's host is 10.x.y.z for id */
+};
+
+static void
+random_name(char *out, size_t len, int maxdepth)
+{
+	static const char *labels[] = { "a", "b", "c", "mail", "x-1" };
+	int depth = 1 + rand() % maxdepth, i;
+
+	out[0] = '\0';
+	for (i = 0; i < depth; i++) {
+		strncat(out, labels[rand() % 5], len - strlen(out) - 1);
+		strncat(out, ".", len - strlen(out) - 1);
+	}
+	strncat(out, "x", len - strlen(out) - 1);
+}
+
+/* Whether name ends with "." suffix, or is it (when exact is set). */
+static int
+ends_with(const char *name, const char *suffix, int exact)
+{
+	size_t n = strlen(name), s = strlen(suffix);
+
+	if (n == s)
+		return exact && strcmp(name, suffix) == 0;
+	return n > s && name[n - s - 1] == '.' && !strcmp(name + n - s, suffix);
+}
+
+/*
+ * The model: the exact route for the name wins, then the route with the
+ * longest matching suffix (first in the file on a tie), then ALL:.
+ * Returns the id, or -1 when no route matches.
+ */
+static int
+model(const struct croute *r, int n, const char *q)
+{
+	int i, best = -1, all = -1;
+	size_t bestlen = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *d = r[i].dom;
+
+		if (strcmp(d, "ALL:") == 0) {
+			if (all < 0)
+				all = r[i].id;
+			continue;
+		}
+		if (d[0] != '.' && strcmp(d, q) == 0)
+			return r[i].id;		/* the name's own route */
+	}
+	for (i = 0; i < n; i++) {
+		const char *d = r[i].dom, *s = d[0] == '.' ? d + 1 : d;
+
+		if (strcmp(d, "ALL:") == 0 || !ends_with(q, s, 0))
+			continue;
+		if (best < 0 || strlen(s) > bestlen) {
+			best = r[i].id;
+			bestlen = strlen(s);
+		}
+	}
+	return best >= 0 ? best : all;
+}
+
+static int
+route_id(const struct rules *set, const char *q)
+{
+	struct rules_ctx ctx = { 0 };
+	struct rules_result res;
+	uint8_t a[16];
+
+	switch (rules_eval(set, q, &ctx, NULL, 0, NULL, &res)) {
+	case RULES_NO_OVERRIDE:
+		return -1;
+	case RULES_ANSWER:
+		cr_assert_eq(res.count, 1, "%s: %zu records", q, res.count);
+		cr_assert_eq(rules_synth_addr(res.record[0].host, a), AF_INET);
+		return a[1] << 16 | a[2] << 8 | a[3];
+	default:
+		cr_assert_fail("%s: unexpected result", q);
+		return -2;
+	}
+}
+
+Test(cisco, most_specific_route_wins_in_a_large_table)
+{
+	static struct croute r[NROUTES];
+	struct imp_doc doc;
+	struct imp_buf src = { 0 };
+	struct rules *set;
+	char q[128], *out;
+	size_t len;
+	int i, wrong = 0;
+
+	srand(7);
+	for (i = 0; i < NROUTES; i++) {
+		r[i].id = i + 1;
+		if (i == NROUTES / 2)
+			strcpy(r[i].dom, "ALL:");
+		else {
+			random_name(r[i].dom + 1, sizeof(r[i].dom) - 1, 4);
+			r[i].dom[0] = rand() % 3 == 0 ? '.' : 'z';
+			if (r[i].dom[0] == 'z')
+				memmove(r[i].dom, r[i].dom + 1,
+				    strlen(r[i].dom));
+		}
+		imp_buf_printf(&src, "%s 10.%d.%d.%d\n", r[i].dom,
+		    r[i].id >> 16, (r[i].id >> 8) & 255, r[i].id & 255);
+	}
+	imp_doc_init(&doc, "model", "cisco");
+	doc.err = fopen("/dev/null", "w");
+	cr_assert_eq(import_cisco(&doc, src.s, src.len), 0);
+	cr_assert_eq(imp_validate(&doc), 0);
+	out = imp_render(&doc, &len);
+	set = rules_load_buffer("model", out, len, NULL);
+	cr_assert_not_null(set, "the imported table loads");
+	for (i = 0; i < NQUERIES; i++) {
+		int want, got;
+
+		random_name(q, sizeof(q), 5);
+		want = model(r, NROUTES, q);
+		got = route_id(set, q);
+		if (want != got && wrong++ < 5)
+			cr_log_error("%s: route %d expected, %d given", q, want,
+			    got);
+	}
+	cr_assert_eq(wrong, 0, "%d of %d queries routed differently", wrong,
+	    NQUERIES);
+	rules_free(set);
+	free(out);
+	free(src.s);
+	fclose(doc.err);
+	imp_doc_free(&doc);
+}
+
+/* ---- host[:port] ---------------------------------------------------- */
+
+static char *
+hostport(const char *s)
+{
+	static char out[300];
+	char h[256];
+	const char *why = "";
+	unsigned port;
+	int k = imp_split_hostport(s, strlen(s), h, sizeof(h), &port, &why);
+
+	if (k < 0)
+		snprintf(out, sizeof(out), "error: %s", why);
+	else
+		snprintf(out, sizeof(out), "%d %s %u", k, h, port);
+	return out;
+}
+
+Test(hostport, forms)
+{
+	cr_assert_str_eq(hostport("Mail.Example."), "0 mail.example 0");
+	cr_assert_str_eq(hostport("mail.example:587"), "0 mail.example 587");
+	cr_assert_str_eq(hostport("192.0.2.1:25"), "1 192.0.2.1 25");
+	cr_assert_str_eq(hostport("[192.0.2.1]"), "1 192.0.2.1 0");
+	cr_assert_str_eq(hostport("2001:db8::1"), "2 2001:db8::1 0");
+	cr_assert_str_eq(hostport("[2001:db8::1]:2525"), "2 2001:db8::1 2525");
+	cr_assert_str_eq(hostport("[IPv6:2001:db8::1]"), "2 2001:db8::1 0");
+	cr_assert_str_eq(hostport("h.example:0"),
+	    "error: port is not a number in 1-65535");
+	cr_assert_str_eq(hostport("h.example:65536"),
+	    "error: port is not a number in 1-65535");
+	cr_assert_str_eq(hostport("[h.example]"),
+	    "error: brackets hold no address");
+	cr_assert_str_eq(hostport("a:b:c"),
+	    "error: several ':' but not an IPv6 address");
+}
+
+/* ---- the TOML reader ------------------------------------------------ */
+
+static char errmsg[256];
+static unsigned errline;
+
+static int
+parse(const char *text, struct toml_val *root)
+{
+	return toml_parse(text, strlen(text), root, &errline, errmsg,
+	    sizeof(errmsg));
+}
+
+Test(toml, tables_dotted_keys_inline_tables_and_arrays)
+{
+	struct toml_val root;
+	const struct toml_val *q, *list;
+
+	cr_assert_eq(parse("# c\n[queue.'a.example'] # c\n"
+	    "protocol.smtp = { mx_list = [ 'x', # one\n"
+	    "  \"y\\\"z\",\n  { name = 'n', addr = '[192.0.2.1]' },\n] }\n"
+	    "max_age = '1 hour'\nn = 5\nb = true\n"
+	    "[queue.\"b.example\".protocol]\nsmtp.mx_list = []\n", &root), 0,
+	    "%u: %s", errline, errmsg);
+	q = toml_get(toml_get(&root, "queue"), "a.example");
+	cr_assert_not_null(q);
+	list = toml_get(toml_get(toml_get(q, "protocol"), "smtp"), "mx_list");
+	cr_assert_not_null(list);
+	cr_assert_eq(list->type, TOML_ARRAY);
+	cr_assert_eq(list->nitem, 3);
+	cr_assert_str_eq(list->item[1].s, "y\"z");
+	cr_assert_str_eq(toml_get(&list->item[2], "addr")->s, "[192.0.2.1]");
+	cr_assert_eq(list->item[2].line, 5);
+	cr_assert_str_eq(toml_get(q, "n")->s, "5");
+	cr_assert_eq(toml_get(q, "b")->type, TOML_BOOL);
+	q = toml_get(toml_get(&root, "queue"), "b.example");
+	list = toml_get(toml_get(toml_get(q, "protocol"), "smtp"), "mx_list");
+	cr_assert_eq(list->nitem, 0);
+	toml_free(&root);
+}
+
+Test(toml, errors_name_their_line)
+{
+	struct toml_val root;
+
+	cr_assert_eq(parse("a = 1\n\nb = 'x\n", &root), -1);
+	cr_assert_eq(errline, 3);
+	cr_assert_str_eq(errmsg, "unterminated string");
+	cr_assert_eq(parse("[t]\na = 1\n[t]\na = 2\n", &root), -1);
+	cr_assert_eq(errline, 4);
+	cr_assert_str_eq(errmsg, "key defined twice");
+	cr_assert_eq(parse("[[t]]\n", &root), -1);
+	cr_assert_str_eq(errmsg,
+	    "arrays of tables ([[...]]) are not supported");
+	cr_assert_eq(parse("a = '''x'''\n", &root), -1);
+	cr_assert_str_eq(errmsg, "multi-line strings are not supported");
+	cr_assert_eq(parse("a = 1 b = 2\n", &root), -1);
+	cr_assert_str_eq(errmsg, "unexpected text after the value");
+	cr_assert_eq(parse("a = [1, 2\n", &root), -1);
+	cr_assert_eq(parse("a = { b = 1\n", &root), -1);
+	cr_assert_eq(parse("a.b = 1\na = 2\n", &root), -1);
+}
