@@ -114,6 +114,23 @@ parse_hosts(const char *s, struct chost **out, const char **why,
 	return n;
 }
 
+/* Whether the MX-resolved hosts of a route differ in priority. */
+static int
+names_differ(const struct chost *h, int n)
+{
+	long first = -2;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (h[i].kind != IMP_HOST_NAME)
+			continue;
+		if (first != -2 && h[i].pri != first)
+			return 1;
+		first = h[i].pri;
+	}
+	return 0;
+}
+
 /* Write the lines of one route for pattern into e. */
 static int
 route_lines(struct imp_doc *doc, struct imp_entry *e, const char *pattern,
@@ -136,13 +153,10 @@ route_lines(struct imp_doc *doc, struct imp_entry *e, const char *pattern,
 		if (h[i].pri >= 0)
 			anypri = 1;
 	}
-	for (i = 0; anypri && i < n; i++)
-		if (h[i].kind == IMP_HOST_NAME && h[i].pri != h[0].pri) {
-			imp_note(doc, e, "the MX records of the hosts keep "
-			    "their own preferences: the /pri= order holds "
-			    "between hosts without MX records only");
-			break;
-		}
+	if (anypri && names_differ(h, n))
+		imp_note(doc, e, "the MX records of the hosts keep their own "
+		    "preferences: the /pri= order holds between hosts "
+		    "without MX records only");
 	for (i = 0; i < n; i++) {
 		tok[0] = '\0';
 		if (h[i].kind == CH_USEDNS) {

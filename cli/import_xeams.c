@@ -196,6 +196,7 @@ sender_meet(const struct xroute *a, const struct xroute *b, char *out,
 struct xfields {
 	char	*sender, *recipient, *except, *subject, *ip;
 	char	 operand[8];
+	char	 unknown[256];	/* names of elements not understood */
 };
 
 static void
@@ -208,10 +209,9 @@ fields_free(struct xfields *f)
 	free(f->ip);
 }
 
-/* Collect the child elements; unknown ones are reported. */
+/* Collect the child elements, and the names of unknown ones. */
 static void
-read_fields(struct imp_doc *doc, struct imp_entry *e, xmlNodePtr route,
-    struct xfields *f)
+read_fields(xmlNodePtr route, struct xfields *f)
 {
 	xmlNodePtr c;
 
@@ -242,9 +242,10 @@ read_fields(struct imp_doc *doc, struct imp_entry *e, xmlNodePtr route,
 		} else if (is_elem(c, "ip"))
 			slot = &f->ip;
 		if (slot == NULL) {
-			if (e != NULL)
-				imp_note(doc, e, "unknown element <%s> is not "
-				    "carried", (const char *)c->name);
+			size_t l = strlen(f->unknown);
+
+			snprintf(f->unknown + l, sizeof(f->unknown) - l,
+			    "%s<%s>", l ? " " : "", (const char *)c->name);
 			continue;
 		}
 		free(*slot);
@@ -373,14 +374,16 @@ read_route(struct xctx *x, xmlNodePtr node)
 
 	memset(r, 0, sizeof(*r));
 	r->line = (unsigned)xmlGetLineNo(node);
-	read_fields(x->doc, NULL, node, &f);
+	read_fields(node, &f);
 	summary(&f, text, sizeof(text));
 	if ((r->e = imp_entry_new(x->doc, r->line, text)) == NULL) {
 		fields_free(&f);
 		return -1;
 	}
 	r->ei = x->doc->nentry - 1;
-	read_fields(x->doc, r->e, node, &f);	/* now report unknowns */
+	if (f.unknown[0] != '\0')
+		imp_note(x->doc, r->e, "unknown element(s) %s not carried",
+		    f.unknown);
 	if (f.sender == NULL || read_sender(r, f.sender) != 0) {
 		imp_error(x->doc, r->line, "<sender> must be one address, "
 		    "@domain or ANY");
