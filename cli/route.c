@@ -20,6 +20,7 @@
 
 #define ROUTE_MAX_UPSTREAMS	8
 #define ROUTE_TIMEOUT_MS	5000
+#define DECIMAL			"an unsigned decimal number"
 
 static const char route_usage[] =
 "usage: mxshim route [--rules FILE] [--upstream ADDR@PORT]... [--from ADDR]\n"
@@ -35,6 +36,7 @@ static const char route_usage[] =
 "  --from, --authsender, --size, --retries, --client\n"
 "                     the message context; attributes not given are\n"
 "                     unknown, and conditions on them are false\n"
+"  --ttl SECONDS      TTL of synthesized records (default 60)\n"
 "  --show-secrets     print credentials (hidden by default)\n"
 "\n"
 "Exit status: 0 an answer (or no override), 1 bad rules or domain,\n"
@@ -80,11 +82,10 @@ parse_client(const char *s, struct rules_ctx *ctx)
 }
 
 static int
-bad_value(const char *opt, const char *value)
+bad_value(const char *opt, const char *value, const char *expected)
 {
 	fprintf(stderr, "mxshim route: %s: '%s' is not %s\n", opt, value,
-	    strcmp(opt, "--client") == 0 ? "an IP address" :
-	    "an unsigned decimal number");
+	    expected);
 	return 2;
 }
 
@@ -129,21 +130,23 @@ parse_options(int argc, char **argv, struct route_opts *o)
 			break;
 		case 's':
 			if (parse_u64(optarg, &o->ctx.size) < 0)
-				return bad_value("--size", optarg);
+				return bad_value("--size", optarg, DECIMAL);
 			o->ctx.known |= RULES_CTX_SIZE;
 			break;
 		case 'n':
 			if (parse_u64(optarg, &o->ctx.retries) < 0)
-				return bad_value("--retries", optarg);
+				return bad_value("--retries", optarg, DECIMAL);
 			o->ctx.known |= RULES_CTX_RETRIES;
 			break;
 		case 'c':
 			if (parse_client(optarg, &o->ctx) < 0)
-				return bad_value("--client", optarg);
+				return bad_value("--client", optarg,
+				    "an IP address");
 			break;
 		case 't':
 			if (parse_u64(optarg, &v) < 0 || v > 0x7fffffff)
-				return bad_value("--ttl", optarg);
+				return bad_value("--ttl", optarg,
+				    "a number of seconds (0-2147483647)");
 			o->ttl = (uint32_t)v;
 			break;
 		case 'S': o->show_secrets = 1; break;
@@ -272,11 +275,11 @@ evaluate(const struct rules *set, const struct route_opts *o,
 	while ((rc = rules_eval(set, o->domain, &o->ctx, &rd->real, o->ttl,
 	    NULL, res)) == RULES_NEED) {
 		if (rd->real.count == RULES_MAX_REAL)
-			return RULES_SERVFAIL;
+			return res->rc = RULES_SERVFAIL;
 		if (*rm == NULL && (*rm = realmx_new(o->upstream, o->nupstream,
 		    ROUTE_TIMEOUT_MS, err, sizeof(err))) == NULL) {
 			fprintf(stderr, "mxshim route: %s\n", err);
-			return RULES_SERVFAIL;
+			return res->rc = RULES_SERVFAIL;
 		}
 		realmx_fetch(*rm, res->need, rd->store + rd->real.count, &rr);
 		rules_real_add(&rd->real, &rr);
@@ -300,9 +303,9 @@ print_result(const struct route_opts *o, const struct rules_result *res)
 		printf("0 .\t# null MX: the domain accepts no mail\n");
 		break;
 	case RULES_SERVFAIL:
-		printf("# SERVFAIL: real DNS data needed for %s could not be "
+		printf("# SERVFAIL: the real MX records of %s could not be "
 		    "fetched; the MTA would defer and retry\n",
-		    res->name);
+		    res->need[0] ? res->need : res->name);
 		break;
 	default:
 		printf("# no override: %s is answered from real DNS, "

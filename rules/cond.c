@@ -66,7 +66,8 @@ parse_number(struct parse_state *ps, const char *s, size_t len,
 		if (s[i] < '0' || s[i] > '9')
 			return parse_error(ps, s + i, "expected an unsigned "
 			    "decimal number, found '%.*s'", (int)len, s);
-		if (n > (UINT64_MAX - 9) / 10)
+		if (n > UINT64_MAX / 10 || (n == UINT64_MAX / 10 &&
+		    (uint64_t)(s[i] - '0') > UINT64_MAX % 10))
 			return parse_error(ps, s, "number '%.*s' is too large",
 			    (int)len, s);
 		n = n * 10 + (uint64_t)(s[i] - '0');
@@ -438,9 +439,12 @@ cond_eval_context(const struct rules *set, const struct rule *r,
     const struct rules_ctx *ctx, const struct cond **failed, int *unknown,
     int *client_dep)
 {
-	const struct cond	*c = set->cond + r->cond_first;
+	const struct cond	*c;
 	uint16_t		 i;
 
+	if (r->cond_count == 0)
+		return 1;
+	c = set->cond + r->cond_first;
 	for (i = 0; i < r->cond_count; i++, c++) {
 		if (c->attr == ATTR_DNSMX)
 			continue;

@@ -54,7 +54,11 @@ rules_name_normalize(const char *in, char *out)
 	if (len == 0 || len > RULES_MAX_NAME)
 		return -1;
 	for (i = 0; i < len; i++) {
-		if (in[i] == '.' && (i == 0 || in[i - 1] == '.'))
+		/* `\` escapes (ldns presentation of odd labels) never name a
+		 * mail domain; refusing them keeps every name handed out in
+		 * RULES_NEED a plain one */
+		if (in[i] == '\\' || (in[i] == '.' && (i == 0 ||
+		    in[i - 1] == '.')))
 			return -1;
 		out[i] = glob_lower(in[i]);
 	}
@@ -224,12 +228,11 @@ real_get(struct eval *ev, const struct rule *r, const char *name)
 	}
 	if (rr->status == RULES_REAL_TEMPFAIL) {
 		trace(ev, RULES_TRACE_TEMPFAIL, r, NULL);
+		strcpy(ev->res->need, rr->name);
 		ev->res->rc = RULES_SERVFAIL;
 		return NULL;
 	}
 	ev->res->used_real = 1;
-	if (rr->ttl < ev->ttl)
-		ev->ttl = rr->ttl;
 	return rr;
 }
 
@@ -243,21 +246,34 @@ is_null_mx(const struct rules_real_rrset *rr)
 /*
  * Contribute the real MX records of rr.  A null MX contributes nothing
  * (rule 9); NODATA contributes the implicit MX (rule 8) when implicit is
- * given; NXDOMAIN nothing (rule 7).
+ * given; NXDOMAIN nothing (rule 7).  Only an RRset whose records take part
+ * lowers the answer's TTL (rule 10): data that merely decided a condition
+ * does not.
  */
 static void
 contribute_real(struct eval *ev, const struct rule *r,
-    const struct rules_real_rrset *rr, const char *implicit, uint16_t pref)
+    const struct rules_real_rrset *rr, const char *implicit, int as_server)
 {
 	struct rules_record	rec;
 	size_t			i;
 
+	if ((rr->status == RULES_REAL_NODATA && implicit != NULL) ||
+	    (rr->status == RULES_REAL_OK && !is_null_mx(rr) && rr->count > 0))
+		if (rr->ttl < ev->ttl)
+			ev->ttl = rr->ttl;
 	memset(&rec, 0, sizeof(rec));
 	rec.line = r->line;
 	rec.real = 1;
-	rec.port = r->port;
+	rec.port = RULES_DEFAULT_PORT;
+	if (as_server) {
+		/* $lookupmx: SERVER's port and credentials go to its MX hosts */
+		rec.port = r->port;
+		if (r->user != ARENA_NONE) {
+			rec.user = ARENA_STR(&ev->set->str, r->user);
+			rec.pass = ARENA_STR(&ev->set->str, r->pass);
+		}
+	}
 	if (rr->status == RULES_REAL_NODATA && implicit != NULL) {
-		rec.pref = pref;
 		rec.host = implicit;
 		record_add(ev->res, &rec);
 		return;
@@ -265,6 +281,8 @@ contribute_real(struct eval *ev, const struct rule *r,
 	if (rr->status != RULES_REAL_OK || is_null_mx(rr))
 		return;
 	for (i = 0; i < rr->count; i++) {
+		if (rr->mx[i].host[0] == '\0')
+			continue;	/* a root target beside others: not mail */
 		rec.pref = rr->mx[i].pref;
 		rec.host = rr->mx[i].host;
 		record_add(ev->res, &rec);
@@ -325,7 +343,7 @@ apply(struct eval *ev, const struct rule *r)
 			if ((rr = real_get(ev, r, host)) == NULL)
 				return -1;
 			if (rr->status == RULES_REAL_OK)
-				contribute_real(ev, r, rr, NULL, 0);
+				contribute_real(ev, r, rr, NULL, 1);
 			else
 				contribute_server(ev, r);
 			break;

@@ -102,6 +102,9 @@ classify_pattern(struct parse_state *ps, const char *p, size_t len,
 
 	if (len > 1 && p[len - 1] == '.')
 		len--;
+	if (len > 1 && p[len - 1] == '.')
+		return parse_error(ps, p + len - 1, "expected a domain "
+		    "pattern, found an empty label");
 	for (i = 0; i < len; i++)
 		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' &&
 		    p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9') ||
@@ -153,7 +156,7 @@ cond_append(struct parse_state *ps, struct rule *r, const char *tok,
 	for (i = 0; i < r->cond_count; i++) {
 		const struct cond *o = set->cond + r->cond_first + i;
 
-		if (o->token_len == len && strncasecmp(ps->line_start +
+		if (o->token_len == len && memcmp(ps->line_start +
 		    o->column - 1, tok, len) == 0)
 			return parse_error(ps, tok, "'%.*s' is given twice",
 			    (int)len, tok);

@@ -178,7 +178,9 @@ struct rules_record {
 	unsigned	 line;		/* the line that contributed it */
 	int		 real;		/* 1: came from real DNS */
 	const char	*user;		/* credentials or NULL; never put them in
-					   a DNS answer or a log line */
+					   a DNS answer or a log line.  Real
+					   records carry the line's port and
+					   credentials only for $lookupmx */
 	const char	*pass;
 };
 
@@ -189,7 +191,9 @@ struct rules_result {
 	uint32_t		ttl;	/* for every record of the answer */
 	int			client_dependent; /* never cache across clients */
 	int			used_real;	/* real data took part */
-	char			need[RULES_MAX_NAME + 1];	/* for RULES_NEED */
+	char			need[RULES_MAX_NAME + 1];	/* RULES_NEED: the
+					   name to fetch; RULES_SERVFAIL:
+					   the name whose lookup failed */
 	char			name[RULES_MAX_NAME + 1];	/* the query name,
 					   normalized; implicit MX records
 					   point here, so do not copy *res */

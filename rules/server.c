@@ -60,6 +60,11 @@ name_valid(const char *s, size_t len, const char **bad, const char **why)
 			return 0;
 		}
 	}
+	if (label == 0) {
+		*bad = s + len - 1;
+		*why = "an empty label";
+		return 0;
+	}
 	return 1;
 }
 
@@ -189,6 +194,13 @@ parse_hostport(struct parse_state *ps, struct rule *r, const char *s,
 		if (inet_pton(AF_INET, buf, addr) == 1)
 			return store_address(ps, r, AF_INET, addr, s);
 	}
+	if (hostlen > 0 && s[0] >= '0' && s[0] <= '9' &&
+	    strspn(s, "0123456789.") >= hostlen)
+		return parse_error(ps, s, "'%.*s' is not an IPv4 address "
+		    "(four numbers 0-255, no leading zeros)", (int)hostlen, s);
+	if (hostlen == 6 && strncasecmp(s, "USEDNS", 6) == 0)
+		return parse_error(ps, s, "USEDNS takes no port or "
+		    "credentials");
 	if (!name_valid(s, hostlen, &bad, &why))
 		return parse_error(ps, bad, "expected a host name or address, "
 		    "found %s", why);

@@ -612,7 +612,8 @@ Test(real, dnsmx_matches_any_real_mx_host)
 	    zones), "10 smtp.myisp.example");
 	cr_assert_str_eq(fx_route_ctx(spec_example, "hosted.example", NULL,
 	    zones), "10 smtp.myisp.example");
-	cr_assert_eq(fx_res.ttl, 30, "real data took part: smallest TTL");
+	cr_assert_eq(fx_res.ttl, 60, "real data only decided a condition: "
+	    "the configured TTL");
 	cr_assert_str_eq(fx_route_ctx(spec_example, "own.example", NULL,
 	    zones), "NONE");
 	/* `*.` needs a label before the suffix: the bare name is no match */
@@ -679,18 +680,27 @@ Test(real, adddns_merges_real_records)
 	cr_assert_eq(fx_res.ttl, 60, "configured 60 < real 120");
 }
 
+static const struct fx_zone shortneg[] = {
+	{ "nomx.example", "NODATA", 5 }, { NULL, NULL, 0 }
+};
+
 Test(real, adddns_on_nodata_contributes_the_implicit_mx)
 {
 	cr_assert_str_eq(fx_route_ctx("nomx.example backup $adddns "
 	    "$priority:50\n", "nomx.example", NULL, zones),
 	    "0 nomx.example,50 backup");
 	cr_assert(fx_res.record[0].real);
+	cr_assert_eq(fx_res.ttl, 60, "negative TTL 900 > 60");
+	fx_route_ctx("nomx.example backup $adddns\n", "nomx.example", NULL,
+	    shortneg);
+	cr_assert_eq(fx_res.ttl, 5, "the implicit MX takes the negative TTL");
 }
 
 Test(real, adddns_on_nxdomain_answers_the_override)
 {
 	cr_assert_str_eq(fx_route_ctx("nowhere.example backup $adddns\n",
 	    "nowhere.example", NULL, zones), "10 backup");
+	cr_assert_eq(fx_res.ttl, 60);
 }
 
 Test(real, adddns_tempfail_is_servfail)
@@ -874,4 +884,94 @@ Test(lint, covering_end_lines_hide_narrower_ones)
 	    0, "a conditional $end hides nothing");
 	cr_assert_eq(lint("x.example .\nx.example h\n"), 1);
 	cr_assert_eq(lint("mail* r $end\nmail.example h\nmx.example h\n"), 1);
+}
+
+/* ---- found by review and fuzzing ---- */
+
+Test(regressions, adddns_real_records_keep_port_25)
+{
+	cr_assert_str_eq(fx_route_ctx("test.example backup:2525 $adddns\n",
+	    "test.example", NULL, zones), "10 backup:2525,"
+	    "10 mx1.test.example,20 mx2.test.example");
+	cr_assert_str_eq(fx_route_ctx("nomx.example backup:2525 $adddns\n",
+	    "nomx.example", NULL, zones), "0 nomx.example,10 backup:2525");
+}
+
+Test(regressions, lookupmx_records_carry_port_and_credentials)
+{
+	struct rules *set = fx_load("x.example u:p@relay.isp.example:2525 "
+	    "$lookupmx\n");
+
+	cr_assert_not_null(set);
+	fx_eval_ctx(set, "x.example", &(struct rules_ctx){ 0 }, zones);
+	cr_assert_eq(fx_res.count, 2);
+	cr_assert_str_eq(fx_res.record[0].user, "u");
+	cr_assert_str_eq(fx_res.record[0].pass, "p");
+	cr_assert_eq(fx_res.record[1].port, 2525);
+	rules_free(set);
+}
+
+Test(regressions, servfail_names_the_failed_lookup)
+{
+	cr_assert_str_eq(fx_route_ctx("x.example broken.example $lookupmx\n",
+	    "x.example", NULL, zones), "SERVFAIL");
+	cr_assert_str_eq(fx_res.need, "broken.example");
+}
+
+Test(regressions, mistyped_ipv4_addresses_are_errors)
+{
+	cr_assert_str_eq(fx_error("x 10.0.0\n"), "1:3: '10.0.0' is not an "
+	    "IPv4 address (four numbers 0-255, no leading zeros)");
+	cr_assert_str_eq(fx_error("x 10.0.0.256:25\n"), "1:3: '10.0.0.256' "
+	    "is not an IPv4 address (four numbers 0-255, no leading zeros)");
+	cr_assert_str_eq(fx_error("x 1host.example\n"), "(loaded)");
+}
+
+Test(regressions, usedns_takes_no_port_or_credentials)
+{
+	cr_assert_str_eq(fx_error("x USEDNS:587\n"),
+	    "1:3: USEDNS takes no port or credentials");
+	cr_assert_str_eq(fx_error("x u:p@usedns\n"),
+	    "1:7: USEDNS takes no port or credentials");
+}
+
+Test(regressions, two_trailing_dots_are_errors)
+{
+	cr_assert_str_eq(fx_error("x.example.. h\n"),
+	    "1:10: expected a domain pattern, found an empty label");
+	cr_assert_str_eq(fx_error("x h.. \n"), "1:4: expected a host name or "
+	    "address, found an empty label");
+}
+
+Test(regressions, regexes_differing_in_case_are_two_conditions)
+{
+	cr_assert_str_eq(fx_error("x h $from~=/Bob/ $from~=/bob/\n"),
+	    "(loaded)");
+}
+
+Test(regressions, largest_number_is_accepted)
+{
+	cr_assert_str_eq(fx_error("x h $size<=18446744073709551615\n"),
+	    "(loaded)");
+	cr_assert_str_eq(fx_error("x h $size<=18446744073709551616\n"),
+	    "1:12: number '18446744073709551616' is too large");
+}
+
+Test(regressions, a_file_without_conditions_evaluates)
+{
+	cr_assert_str_eq(fx_route("- h\n", "-"), "10 h");
+}
+
+Test(regressions, escaped_names_are_badname)
+{
+	cr_assert_str_eq(fx_route("* h\n", "a\\.b.example"), "BADNAME");
+}
+
+Test(regressions, a_root_target_among_real_hosts_is_dropped)
+{
+	struct fx_zone z[] = { { "add.example", "10 mx2.add.example,20 ", 0 },
+	    { NULL, NULL, 0 } };
+
+	cr_assert_str_eq(fx_route_ctx("add.example b $adddns $priority:30\n",
+	    "add.example", NULL, z), "10 mx2.add.example,30 b");
 }
