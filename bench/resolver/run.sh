@@ -259,7 +259,7 @@ END {
 }' "$OUT/figures" >"$OUT/results.md"
 {
 	echo
-	echo "Machine: $(nproc) cores, $(uname -sr); $(unbound -V | head -1);"
+	echo "Machine: $(nproc) cores, $(uname -sr); Unbound $(unbound -V | sed -n "s/^Version //p");"
 	echo "$(dnsmasq --version | head -1); dnsperf $(dnsperf -h 2>&1 | sed -n 's/^Version //p')."
 	echo "Command: bench/resolver/run.sh $*"
 } >>"$OUT/results.md"
