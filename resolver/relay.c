@@ -1,10 +1,20 @@
 /*
- * resolver/relay.c - rewriting upstream answers for the client, with ldns.
+ * resolver/relay.c - rewriting upstream answers for the client.
  *
- * The upstream packet is read into an ldns_pkt and its sections are moved
- * into a fresh packet whose header and EDNS are the client's: ldns cannot
- * forget an OPT record it has read, and the client's view of EDNS must not
- * depend on what libunbound asked upstream.
+ * The common case is patched in place, which keeps the upstream's name
+ * compression and costs no allocation per record: the packet's layout
+ * (where the question ends, where the additional section and the OPT
+ * record are) is found by stepping over the records, ldns reading the
+ * names; the header is the client's, libunbound's OPT record (it always
+ * asks with EDNS and DO) is replaced by the client's or dropped, and the
+ * size limit cuts the additional section, then everything but the
+ * question.
+ *
+ * When DNSSEC records came back that a client without DO must not get
+ * (RFC 3225), the packet is rebuilt with ldns instead: read into an
+ * ldns_pkt whose sections move into a fresh packet with the client's
+ * header and EDNS (ldns cannot forget an OPT record it has read), minus
+ * those records.
  */
 #include "config.h"
 
@@ -14,6 +24,162 @@
 #include <ldns/ldns.h>
 
 #include "relay.h"
+
+#define OPT_RR_LEN	11	/* root owner, type, size, ext-rcode, version,
+				   flags, empty rdata */
+
+/* Where things are in an upstream packet. */
+struct layout {
+	size_t		question_end;	/* offset after the question */
+	size_t		additional;	/* offset of the additional section */
+	size_t		opt, opt_end;	/* the OPT record, or 0 */
+	uint8_t		ext_rcode;	/* upper RCODE bits from the OPT */
+	uint16_t	an, ns, ar;	/* section counts */
+	int		dnssec;		/* DNSSEC records not asked for */
+};
+
+static int
+is_dnssec_type(uint16_t type)
+{
+	return type == LDNS_RR_TYPE_RRSIG || type == LDNS_RR_TYPE_NSEC ||
+	    type == LDNS_RR_TYPE_NSEC3;
+}
+
+/* Step over a (possibly compressed) name at *pos; 0 or -1. */
+static int
+skip_name(const uint8_t *pkt, size_t len, size_t *pos)
+{
+	ldns_rdf *name = NULL;
+
+	if (ldns_wire2dname(&name, pkt, len, pos) != LDNS_STATUS_OK)
+		return -1;
+	ldns_rdf_deep_free(name);
+	return 0;
+}
+
+/* Step over one record; fills its type.  0, or -1 when it runs over. */
+static int
+skip_rr(const uint8_t *pkt, size_t len, size_t *pos, uint16_t *type,
+    uint8_t *ttl0)
+{
+	size_t rdlen;
+
+	if (skip_name(pkt, len, pos) == -1 || len - *pos < 10)
+		return -1;
+	*type = ldns_read_uint16(pkt + *pos);
+	*ttl0 = pkt[*pos + 4];	/* for OPT: the extended RCODE */
+	rdlen = ldns_read_uint16(pkt + *pos + 8);
+	if (len - *pos - 10 < rdlen)
+		return -1;
+	*pos += 10 + rdlen;
+	return 0;
+}
+
+static int
+read_layout(const struct answer_question *q, const uint8_t *pkt, size_t len,
+    struct layout *l)
+{
+	size_t		pos = LDNS_HEADER_SIZE, start, i, n;
+	uint16_t	type;
+	uint8_t		ttl0;
+
+	memset(l, 0, sizeof(*l));
+	if (len < LDNS_HEADER_SIZE || LDNS_QDCOUNT(pkt) != 1 ||
+	    skip_name(pkt, len, &pos) == -1 || len - pos < 4)
+		return -1;
+	l->question_end = pos += 4;
+	l->an = ldns_read_uint16(pkt + LDNS_ANCOUNT_OFF);
+	l->ns = ldns_read_uint16(pkt + LDNS_NSCOUNT_OFF);
+	l->ar = ldns_read_uint16(pkt + LDNS_ARCOUNT_OFF);
+	n = (size_t)l->an + l->ns + l->ar;
+	for (i = 0; i < n; i++) {
+		if (i == (size_t)l->an + l->ns)
+			l->additional = pos;
+		start = pos;
+		if (skip_rr(pkt, len, &pos, &type, &ttl0) == -1)
+			return -1;
+		if (type == LDNS_RR_TYPE_OPT) {
+			if (i < (size_t)l->an + l->ns || l->opt != 0)
+				return -1;	/* misplaced or twice */
+			l->opt = start;
+			l->opt_end = pos;
+			l->ext_rcode = ttl0;
+		} else if (is_dnssec_type(type) && type != q->qtype)
+			l->dnssec = 1;
+	}
+	if (l->ar == 0)
+		l->additional = pos;
+	return pos == len ? 0 : -1;
+}
+
+/* The client's header over the upstream's counts and RCODE. */
+static void
+patch_header(const struct answer_question *q, uint8_t *out, int tc,
+    uint16_t an, uint16_t ns, uint16_t ar)
+{
+	uint8_t rcode = out[3] & 0x0f;
+
+	ldns_write_uint16(out, q->id);
+	out[2] = (uint8_t)(LDNS_QR_MASK | (tc ? LDNS_TC_MASK : 0) |
+	    ((q->flags >> 8) & LDNS_RD_MASK));
+	out[3] = (uint8_t)(LDNS_RA_MASK | (q->flags & LDNS_CD_MASK) | rcode);
+	ldns_write_uint16(out + LDNS_ANCOUNT_OFF, an);
+	ldns_write_uint16(out + LDNS_NSCOUNT_OFF, ns);
+	ldns_write_uint16(out + LDNS_ARCOUNT_OFF, ar);
+}
+
+/* The client's OPT record at out; its length. */
+static size_t
+write_opt(const struct answer_question *q, uint8_t ext_rcode, uint8_t *out)
+{
+	out[0] = 0;				/* root */
+	ldns_write_uint16(out + 1, LDNS_RR_TYPE_OPT);
+	ldns_write_uint16(out + 3, ANSWER_MAX_UDP);
+	out[5] = ext_rcode;
+	out[6] = 0;				/* version */
+	out[7] = q->do_bit ? 0x80 : 0;		/* DO */
+	out[8] = 0;
+	ldns_write_uint16(out + 9, 0);		/* no options */
+	return OPT_RR_LEN;
+}
+
+/*
+ * The in-place rewrite: the whole answer without upstream's OPT, or
+ * without the additional section, or header and question with TC,
+ * whichever fits first.  Returns the length or -1.
+ */
+static int
+relay_patch(const struct answer_question *q, const uint8_t *pkt, size_t len,
+    const struct layout *l, size_t limit, uint8_t *out, size_t cap)
+{
+	size_t	 opt = q->has_edns ? OPT_RR_LEN : 0, n;
+	size_t	 optlen = l->opt_end - l->opt;
+	uint16_t ar = (uint16_t)(l->ar - (l->opt != 0));
+
+	if (limit > cap)
+		limit = cap;
+	if (len - optlen + opt <= limit) {
+		n = l->opt != 0 ? l->opt : len;
+		memcpy(out, pkt, n);
+		if (l->opt != 0) {
+			memcpy(out + n, pkt + l->opt_end, len - l->opt_end);
+			n += len - l->opt_end;
+		}
+		patch_header(q, out, 0, l->an, l->ns, (uint16_t)(ar + !!opt));
+	} else if (l->additional + opt <= limit) {
+		n = l->additional;
+		memcpy(out, pkt, n);
+		patch_header(q, out, 0, l->an, l->ns, (uint16_t)!!opt);
+	} else if (l->question_end + opt <= limit) {
+		n = l->question_end;
+		memcpy(out, pkt, n);
+		patch_header(q, out, 1, 0, 0, (uint16_t)!!opt);
+	} else
+		return -1;
+	if (opt != 0)
+		n += write_opt(q, l->ext_rcode, out + n);
+	return (int)n;
+}
 
 /* Move one section of from into to. */
 static void
@@ -62,6 +228,31 @@ clear_section(ldns_pkt *p, ldns_pkt_section s)
 		return;
 	move_section(junk, p, s);
 	ldns_pkt_free(junk);
+}
+
+/* Drop the DNSSEC records of one section that q did not ask for. */
+static void
+strip_dnssec(ldns_pkt *p, ldns_pkt_section s, uint16_t qtype)
+{
+	ldns_rr_list	*all;
+	ldns_pkt	*fresh;
+	ldns_rr		*rr;
+	size_t		 i;
+
+	if ((all = ldns_pkt_get_section_clone(p, s)) == NULL)
+		return;
+	if ((fresh = ldns_pkt_new()) != NULL) {
+		for (i = 0; i < ldns_rr_list_rr_count(all); i++) {
+			rr = ldns_rr_list_rr(all, i);
+			if (!is_dnssec_type(ldns_rr_get_type(rr)) ||
+			    ldns_rr_get_type(rr) == qtype)
+				ldns_pkt_push_rr(fresh, s, ldns_rr_clone(rr));
+		}
+		clear_section(p, s);
+		move_section(p, fresh, s);
+		ldns_pkt_free(fresh);
+	}
+	ldns_rr_list_deep_free(all);
 }
 
 /* The client's packet around the upstream sections, or NULL. */
@@ -124,8 +315,9 @@ restore_qname(const struct answer_question *q, uint8_t *out, size_t len)
 	return 0;
 }
 
-int
-relay_answer(const struct answer_question *q, const uint8_t *pkt,
+/* The rebuild through ldns, for answers that lose DNSSEC records. */
+static int
+relay_rebuild(const struct answer_question *q, const uint8_t *pkt,
     size_t len, size_t limit, uint8_t *out, size_t cap)
 {
 	ldns_pkt	*up = NULL, *p = NULL;
@@ -135,6 +327,11 @@ relay_answer(const struct answer_question *q, const uint8_t *pkt,
 		return -1;
 	if (ldns_pkt_qdcount(up) != 1 || (p = client_packet(q, up)) == NULL)
 		goto done;
+	if (!q->do_bit) {
+		strip_dnssec(p, LDNS_SECTION_ANSWER, q->qtype);
+		strip_dnssec(p, LDNS_SECTION_AUTHORITY, q->qtype);
+		strip_dnssec(p, LDNS_SECTION_ADDITIONAL, q->qtype);
+	}
 	if ((n = serialize(p, limit, out, cap)) != 0)
 		goto done;
 	clear_section(p, LDNS_SECTION_ADDITIONAL);
@@ -150,5 +347,22 @@ done:
 		n = -1;
 	ldns_pkt_free(p);
 	ldns_pkt_free(up);
+	return n;
+}
+
+int
+relay_answer(const struct answer_question *q, const uint8_t *pkt,
+    size_t len, size_t limit, uint8_t *out, size_t cap)
+{
+	struct layout	l;
+	int		n;
+
+	if (read_layout(q, pkt, len, &l) == -1)
+		return -1;
+	if (l.dnssec && !q->do_bit)
+		return relay_rebuild(q, pkt, len, limit, out, cap);
+	n = relay_patch(q, pkt, len, &l, limit, out, cap);
+	if (n > 0 && restore_qname(q, out, (size_t)n) == -1)
+		n = -1;
 	return n;
 }
