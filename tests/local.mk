@@ -20,3 +20,7 @@ check-build: $(check_PROGRAMS) $(bin_PROGRAMS) $(sbin_PROGRAMS) $(lib_LTLIBRARIE
 .PHONY: check-build
 include $(srcdir)/tests/shim/local.mk
 check_PROGRAMS += tests/unit/test_import	# its sources: cli/import.mk
+check_PROGRAMS += tests/unit/test_resolver_relay	# mxshimd's resolver/relay.c
+tests_unit_test_resolver_relay_SOURCES = tests/unit/test_resolver_relay.c resolver/relay.c
+tests_unit_test_resolver_relay_CFLAGS = $(CRIT_CFLAGS) $(LDNS_CFLAGS) -I$(top_srcdir)/resolver
+tests_unit_test_resolver_relay_LDADD = answer/libanswer.la rules/librules.la $(LDNS_LIBS) $(CRIT_LIBS)
