@@ -32,6 +32,9 @@ struct imp_entry {
 	int		  disabled;	/* lines written commented out: applying
 					   them would reroute mail the source
 					   does not */
+	int		  implied;	/* the pattern is implied by another
+					   one; an explicit entry for the same
+					   pattern wins over it */
 	struct imp_line	 *line;
 	size_t		  nline;
 	char		**note;		/* what could not be carried */

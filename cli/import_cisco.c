@@ -188,8 +188,8 @@ route_lines(struct imp_doc *doc, struct imp_entry *e, const char *pattern,
 
 static int
 add_entry(struct imp_doc *doc, unsigned lineno, const char *text,
-    const char *pattern, int rank, size_t speclen, const struct chost *h,
-    int n)
+    const char *pattern, int rank, size_t speclen, int implied,
+    const struct chost *h, int n)
 {
 	struct imp_entry *e = imp_entry_new(doc, lineno, text);
 
@@ -197,6 +197,7 @@ add_entry(struct imp_doc *doc, unsigned lineno, const char *text,
 		return -1;
 	e->rank = rank;
 	e->speclen = speclen;
+	e->implied = implied;
 	return route_lines(doc, e, pattern, h, n);
 }
 
@@ -228,7 +229,7 @@ one_route(struct imp_doc *doc, unsigned lineno, const char *line)
 		return 0;
 	}
 	if (strcasecmp(dom, "ALL:") == 0 || strcasecmp(dom, "ALL") == 0) {
-		r = add_entry(doc, lineno, line, "*", RANK_ALL, 0, h, n);
+		r = add_entry(doc, lineno, line, "*", RANK_ALL, 0, 0, h, n);
 		free(h);
 		return r;
 	}
@@ -242,15 +243,15 @@ one_route(struct imp_doc *doc, unsigned lineno, const char *line)
 	if (dom[0] == '.') {
 		snprintf(sub, sizeof(sub), "*%s", dom);
 		r = add_entry(doc, lineno, line, sub, RANK_SUFFIX, strlen(dom),
-		    h, n);
+		    0, h, n);
 	} else {
 		/* the domain itself, and every subdomain */
 		snprintf(sub, sizeof(sub), "*.%s", dom);
-		r = add_entry(doc, lineno, line, dom, RANK_EXACT, 0, h, n);
+		r = add_entry(doc, lineno, line, dom, RANK_EXACT, 0, 0, h, n);
 		doc->quiet = 1;	/* its notes were printed once already */
 		if (r == 0)
 			r = add_entry(doc, lineno, line, sub, RANK_SUFFIX,
-			    strlen(dom) + 1, h, n);
+			    strlen(dom) + 1, 1, h, n);
 		doc->quiet = 0;
 	}
 	free(h);
@@ -266,12 +267,16 @@ pattern_cmp(const void *a, const void *b)
 
 	if (c != 0)
 		return c;
+	if (x->implied != y->implied)
+		return x->implied ? 1 : -1;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
 /*
- * AsyncOS keeps one route per domain: a pattern seen twice keeps the first
- * and leaves the later one disabled, reported.
+ * One route per pattern: ".example.com" says what the subdomains get, so
+ * it wins over the subdomains that "example.com" implies, wherever either
+ * stands; otherwise the first one in the file wins.  The others are left
+ * disabled, reported.
  */
 static void
 disable_duplicates(struct imp_doc *doc)

@@ -173,7 +173,9 @@ void
 imp_sort(struct imp_doc *doc)
 {
 	/* order is unique, so qsort is stable here */
-	qsort(doc->entry, doc->nentry, sizeof(*doc->entry), entry_cmp);
+	if (doc->nentry > 1)
+		qsort(doc->entry, doc->nentry, sizeof(*doc->entry),
+		    entry_cmp);
 	doc->sorted = 1;
 }
 

@@ -27,7 +27,7 @@
 #include "rules.h"
 #include "import.h"
 
-#define FIELD	512
+#define FIELD	1024
 
 struct troute {
 	unsigned	line;
@@ -465,12 +465,17 @@ import_tmail(struct imp_doc *doc, const char *text, size_t len)
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char line[4 * FIELD];
+		char line[FIELD];	/* so no field can be cut short */
 
 		lineno++;
-		set(line, p, l < sizeof(line) ? l : sizeof(line) - 1);
-		line[l < sizeof(line) ? l : sizeof(line) - 1] = '\0';
 		p += l + (nl != NULL);
+		if (l >= sizeof(line)) {
+			imp_error(doc, lineno, "line longer than %zu bytes",
+			    sizeof(line) - 1);
+			continue;
+		}
+		memcpy(line, p - l - (nl != NULL), l);
+		line[l] = '\0';
 		while (l > 0 && isspace((unsigned char)line[l - 1]))
 			line[--l] = '\0';
 		l = strspn(line, " \t");

@@ -99,16 +99,17 @@ is_elem(xmlNodePtr n, const char *name)
 	    xmlStrcasecmp(n->name, (const xmlChar *)name) == 0;
 }
 
-/* Split s on '|' into trimmed items (s is modified). */
+/* Split s on '|' into trimmed items (s is modified); -1: more than max. */
 static int
 split_pipe(char *s, char **item, int max)
 {
 	int n = 0;
 	char *p;
+	size_t l;
 
-	for (p = strtok(s, "|"); p != NULL && n < max; p = strtok(NULL, "|")) {
-		size_t l;
-
+	for (p = strtok(s, "|"); p != NULL; p = strtok(NULL, "|")) {
+		if (n == max)
+			return -1;
 		while (isspace((unsigned char)*p))
 			p++;
 		l = strlen(p);
@@ -274,7 +275,11 @@ read_ip(struct imp_doc *doc, struct xroute *r, char *ip)
 	unsigned port;
 	int i, n, kind;
 
-	n = split_pipe(ip, item, MAX_ITEMS);
+	if ((n = split_pipe(ip, item, MAX_ITEMS)) < 0) {
+		imp_error(doc, r->line, "<ip> holds more than %d hosts",
+		    MAX_ITEMS);
+		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		kind = imp_split_hostport(item[i], strlen(item[i]), host,
 		    sizeof(host), &port, &why);
@@ -331,7 +336,11 @@ read_exceptions(struct imp_doc *doc, struct xroute *r, char *ex)
 		    "recipient ANY (Xeams ignores them here too)");
 		return;
 	}
-	n = split_pipe(ex, item, MAX_ITEMS);
+	if ((n = split_pipe(ex, item, MAX_ITEMS)) < 0) {
+		imp_error(doc, r->line, "more than %d recipientExceptions",
+		    MAX_ITEMS);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		char *d = item[i] + (item[i][0] == '@');
 

@@ -53,13 +53,14 @@ ends_with(const char *name, const char *suffix, int exact)
 
 /*
  * The model: the exact route for the name wins, then the route with the
- * longest matching suffix (first in the file on a tie), then ALL:.
+ * longest matching suffix (on a tie ".suffix" over the subdomains that
+ * "suffix" implies, else the first in the file), then ALL:.
  * Returns the id, or -1 when no route matches.
  */
 static int
 model(const struct croute *r, int n, const char *q)
 {
-	int i, best = -1, all = -1;
+	int i, best = -1, all = -1, explicit = 0;
 	size_t bestlen = 0;
 
 	for (i = 0; i < n; i++) {
@@ -78,9 +79,12 @@ model(const struct croute *r, int n, const char *q)
 
 		if (strcmp(d, "ALL:") == 0 || !ends_with(q, s, 0))
 			continue;
-		if (best < 0 || strlen(s) > bestlen) {
+		/* ".s" beats the subdomains "s" implies; else the first */
+		if (best < 0 || strlen(s) > bestlen || (strlen(s) == bestlen &&
+		    d[0] == '.' && !explicit)) {
 			best = r[i].id;
 			bestlen = strlen(s);
+			explicit = d[0] == '.';
 		}
 	}
 	return best >= 0 ? best : all;
