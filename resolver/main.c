@@ -225,7 +225,7 @@ main(int argc, char **argv)
 	if (upstream_defaults(&cfg, err, sizeof(err)) == -1 ||
 	    upstream_check_loop(&cfg, err, sizeof(err)) == -1) {
 		log_err("%s", err);
-		return 1;
+		goto fail;
 	}
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGHUP);
@@ -235,16 +235,16 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if ((stop_fd = eventfd(0, EFD_CLOEXEC)) == -1 ||
-	    make_workers(&cfg, stop_fd) == -1)
-		return 1;
-	if (!cfg.foreground && detach() == -1)
-		return 1;
+	    make_workers(&cfg, stop_fd) == -1 ||
+	    (!cfg.foreground && detach() == -1))
+		goto fail;
 	if (!cfg.foreground)
 		log_setup(0, cfg.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	if (write_pidfile(cfg.pidfile) == -1 ||
-	    drop_privileges(cfg.user) == -1 ||
-	    ruleset_publish(set) == -1 || start_workers() == -1)
-		return 1;
+	    drop_privileges(cfg.user) == -1 || ruleset_publish(set) == -1)
+		goto fail;
+	if (start_workers() == -1)
+		return 1;	/* the set belongs to ruleset.c now */
 	announce(cfg.rules_path, set, "serving");
 	serve(&cfg, &sigs);
 	(void)!write(stop_fd, &(uint64_t){ 1 }, sizeof(uint64_t));
@@ -255,4 +255,7 @@ main(int argc, char **argv)
 		(void)unlink(cfg.pidfile);
 	log_info("stopped");
 	return 0;
+fail:
+	rules_free(set);
+	return 1;
 }
