@@ -14,6 +14,10 @@
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 MXSHIM_TOP=$TOP
 export MXSHIM_TOP
+if [ "$(id -u)" != 0 ]; then
+	echo "examples/demo.sh: run as root (namespaces, Postfix)" >&2
+	exit 1
+fi
 . "$TOP/tests/postfix/pf.sh"
 pf_ns_enter "$@"
 . "$TOP/tests/lib.sh"
@@ -28,7 +32,7 @@ run() { echo "\$ $*"; "$@"; }
 # log TAG: the Postfix log lines of one message, without the date
 log() { pf_log "$1" | sed 's/^[A-Z][a-z]* *[0-9]* [0-9:]* //'; }
 send() {
-	echo "\$ sendmail -f alice@mta.test $2   # Message-ID <$1@mta.test>"
+	echo "\$ sendmail -C $PF -f alice@mta.test $2   # Message-ID <$1@mta.test>"
 	pf_send "$1" alice@mta.test "$2"
 	pf_wait "$1" >/dev/null
 	log "$1"

@@ -1,5 +1,7 @@
-# tests/postfix/pf.sh - sourced by tests/integration/postfix_*.sh and
-# examples/demo.sh, after tests/lib.sh: real mail through a real Postfix.
+# tests/postfix/pf.sh - real mail through a real Postfix, for
+# tests/integration/postfix_*.sh, exim_*.sh and examples/demo.sh.  Source
+# it first, call pf_ns_enter, then source tests/lib.sh (whose scratch
+# directory and exit trap belong inside the namespaces).
 #
 # Everything happens inside a private network, mount and pid namespace:
 # only loopback exists, /etc/resolv.conf is a private file bind-mounted
@@ -17,9 +19,11 @@
 #   pf_wait TAG               wait for its delivery to end (sent or deferred)
 #   pf_qid TAG                its queue ID
 #   pf_log TAG                its lines of the Postfix log
+#   pf_relay TAG              where it was sent: host[addr]:port
 #   pf_sink_has NAME TAG      whether a sink stored it
 #   pf_delivered TAG SINK ... TAP: sent, where, stored by that sink once
-#   pf_queue                  the queue IDs still in the queue, one a line
+#   pf_queue / pf_flush       the queue IDs still queued; try them all now
+#   pf_problems               Postfix's warnings, if any
 
 PF_WAIT=${PF_WAIT:-20}	# seconds a delivery may take before we give up
 
@@ -70,11 +74,11 @@ pf_sink() {
 	    -d "$T_DIR/sink-$name/%H%M%S." "$hp" 16 \
 	    >>"$T_DIR/sink-$name.log" 2>&1 &
 	T_PIDS="$T_PIDS $!"
-	t_wait_addr "${hp%:*}" "${hp##*:}"
+	pf_wait_addr "${hp%:*}" "${hp##*:}"
 }
 
-# t_wait_addr ADDR PORT: wait up to 5 s for a TCP listener on ADDR:PORT.
-t_wait_addr() {
+# pf_wait_addr ADDR PORT: wait up to 5 s for a TCP listener on ADDR:PORT.
+pf_wait_addr() {
 	i=0
 	while [ $i -lt 100 ]; do
 		ss -Hlnt "src $1 and sport = :$2" | grep -q . && return 0
