@@ -25,10 +25,16 @@ t_like "$(cat "$T_DIR/missing.out")" "missing\.conf: No such file" \
     "... saying so"
 
 # forwarding to ourselves is refused
-"$MXSHIMD" --rules "$T_DIR/bad.conf" --listen "127.0.0.1@$P" \
+printf 'good.example relay.example\n' >"$T_DIR/good.conf"
+"$MXSHIMD" --rules "$T_DIR/good.conf" --listen "127.0.0.1@$P" \
     --upstream "127.0.0.1@$P" --foreground >"$T_DIR/loop.out" 2>&1
 t_ok $(( $? == 0 )) "--upstream equal to --listen: refused"
-printf 'good.example relay.example\n' >"$T_DIR/good.conf"
+t_like "$(cat "$T_DIR/loop.out")" "upstream 127\.0\.0\.1@$P is mxshimd itself" \
+    "... saying why"
+"$MXSHIMD" --rules "$T_DIR/good.conf" --listen "0.0.0.0@$P" \
+    --upstream "127.0.0.1@$P" --foreground >"$T_DIR/loop1.out" 2>&1
+t_ok $(( $? == 0 )) "--upstream on a local address of a wildcard --listen: refused"
+t_like "$(cat "$T_DIR/loop1.out")" "would loop" "... saying why"
 printf 'search example\nnameserver 127.0.0.1\n' >"$T_DIR/resolv.conf"
 "$MXSHIMD" --rules "$T_DIR/good.conf" --resolv-conf "$T_DIR/resolv.conf" \
     --foreground >"$T_DIR/loop2.out" 2>&1

@@ -126,6 +126,17 @@ t_is "$(status $P2 -b 127.0.0.1 plain.example A)" "REFUSED" \
 t_is "$(status $P2 -b 127.0.0.2 partner.example MX)" "NOERROR" \
     "a client inside --allow: answered"
 
+# a wildcard listener answers from the address it was asked on
+PW=$(t_port)
+"$MXSHIMD" --rules "$T_DIR/rules.conf" --listen "0.0.0.0@$PW" \
+    --upstream "127.0.0.1@$UP" --foreground >>"$T_DIR/mxshimdw.log" 2>&1 &
+T_PIDS="$T_PIDS $!"
+t_wait_port "$PW"
+t_is "$(dig @127.0.0.2 -p "$PW" +time=2 +tries=1 +short partner.example MX)" \
+    "10 smtp.myisp.example." "0.0.0.0 listener: the answer comes from 127.0.0.2"
+t_is "$(dig @127.0.0.3 -p "$PW" +time=2 +tries=1 +short plain.example TXT)" \
+    '"hello"' "... and a relayed one from 127.0.0.3"
+
 # IPv6 listener
 if ip -6 addr show dev lo 2>/dev/null | grep -q '::1/128'; then
 	P6=$(t_port)
