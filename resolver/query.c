@@ -198,15 +198,49 @@ reply_servfail(struct query *qr)
 	    n > 0 ? (size_t)n : 0);
 }
 
+/* A relayed answer arrived (ok: usable): send it now. */
+static void
+relay_done(struct query *qr, int ok, const uint8_t *packet, int len)
+{
+	int n = -1;
 
+	if (ok)
+		n = relay_answer(&qr->q, packet, (size_t)len,
+		    limit_for(&qr->q, qr->tcp), scratch, sizeof(scratch));
+	if (n < 0)
+		reply_servfail(qr);
+	else
+		worker_reply(qr->w, &qr->to, scratch, (size_t)n);
+	qr->state = Q_DONE;
+}
+
+/* A real MX RRset arrived (or failed): keep it for the next evaluation. */
+static void
+need_done(struct query *qr, int ok, const uint8_t *packet, int len)
+{
+	struct answer_real_store	*st = qr->store[qr->real.count];
+	struct rules_real_rrset		 rr;
+
+	if (st == NULL && (st = malloc(sizeof(*st))) == NULL) {
+		reply_servfail(qr);
+		qr->state = Q_DONE;
+		return;
+	}
+	qr->store[qr->real.count] = st;	/* kept for the next user */
+	if (!ok || answer_read_real_mx(qr->lookup, packet, (size_t)len, st,
+	    &rr) == -1)
+		answer_real_tempfail(qr->lookup, st, &rr);
+	(void)rules_real_add(&qr->real, &rr);
+	qr->state = Q_GOT;
+}
+
+/* libunbound's callback: record, and let the loop take the next step. */
 static void
 ub_done(void *arg, int rcode, void *packet, int len, int sec, char *bogus,
     int ratelimited)
 {
-	struct query			*qr = arg;
-	struct rules_real_rrset		 rr;
-	struct answer_real_store	*st;
-	int				 n, ok;
+	struct query	*qr = arg;
+	int		 ok = rcode == 0 && packet != NULL && len > 0 && sec != 1;
 
 	(void)bogus;
 	(void)ratelimited;
@@ -217,31 +251,10 @@ ub_done(void *arg, int rcode, void *packet, int len, int sec, char *bogus,
 		return;
 	}
 	event_del(&qr->ev);
-	ok = rcode == 0 && packet != NULL && len > 0 && sec != 1;
-	if (qr->mode == Q_RELAY) {
-		n = ok ? relay_answer(&qr->q, packet, (size_t)len,
-		    limit_for(&qr->q, qr->tcp), scratch, sizeof(scratch)) : -1;
-		n = or_servfail(&qr->q, n, scratch, sizeof(scratch));
-		if (n > 0)
-			worker_reply(qr->w, &qr->to, scratch, (size_t)n);
-		else
-			worker_reply(qr->w, &qr->to, NULL, 0);
-		qr->state = Q_DONE;
-	} else {
-		st = qr->store[qr->real.count];
-		if (st == NULL)
-			st = qr->store[qr->real.count] = malloc(sizeof(*st));
-		if (st == NULL) {
-			reply_servfail(qr);
-			qr->state = Q_DONE;
-		} else {
-			if (!ok || answer_read_real_mx(qr->lookup, packet,
-			    (size_t)len, st, &rr) == -1)
-				answer_real_tempfail(qr->lookup, st, &rr);
-			(void)rules_real_add(&qr->real, &rr);
-			qr->state = Q_GOT;
-		}
-	}
+	if (qr->mode == Q_RELAY)
+		relay_done(qr, ok, packet, len);
+	else
+		need_done(qr, ok, packet, len);
 	event_active(&qr->ev, EV_TIMEOUT, 1);
 }
 
@@ -262,7 +275,7 @@ lookup(struct query *qr, const char *name, int type, int cls)
 	    ub_done, &id);
 	if (rc != 0) {
 		event_del(&qr->ev);
-		log_warn("libunbound: %s %s: %s", name, "lookup",
+		log_warn("libunbound cannot look up %s: %s", name,
 		    ub_strerror(rc));
 		return -1;
 	}
