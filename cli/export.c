@@ -208,9 +208,9 @@ doc_free(struct exp_doc *d)
 }
 
 static int
-usage(void)
+usage(FILE *f)
 {
-	fprintf(stderr, "usage: mxshim export --format cisco|postfix [FILE] "
+	fprintf(f, "usage: mxshim export --format cisco|postfix [FILE] "
 	    "[-o OUT] [--sasl-passwd FILE]\n");
 	return 2;
 }
@@ -327,21 +327,21 @@ cmd_export(int argc, char **argv)
 			sasl = optarg;
 			break;
 		case 'h':
-			usage();
+			usage(stdout);
 			return 0;
 		default:
-			return usage();
+			return usage(stderr);
 		}
 	}
 	if (format == NULL || argc - optind > 1)
-		return usage();
+		return usage(stderr);
 	if (argc - optind == 1)
 		path = argv[optind];
 	if (strcmp(format, "cisco") != 0 && strcmp(format, "postfix") != 0) {
 		fprintf(stderr, "mxshim export: unknown format '%s'\n", format);
-		return usage();
+		return usage(stderr);
 	}
 	if (sasl != NULL && strcmp(format, "postfix") != 0)
-		return usage();
+		return usage(stderr);
 	return run(format, path, out, sasl);
 }

@@ -31,9 +31,9 @@ static const struct {
 };
 
 static int
-usage(void)
+usage(FILE *f)
 {
-	fprintf(stderr, "usage: mxshim import --format cisco|xeams|tmail|"
+	fprintf(f, "usage: mxshim import --format cisco|xeams|tmail|"
 	    "kumomta FILE [-o OUT]\n");
 	return 2;
 }
@@ -148,18 +148,18 @@ cmd_import(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'h':
-			usage();
+			usage(stdout);
 			return 0;
 		default:
-			return usage();
+			return usage(stderr);
 		}
 	}
 	if (format == NULL || argc - optind != 1)
-		return usage();
+		return usage(stderr);
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		if (strcmp(format, formats[i].name) == 0)
 			return run(formats[i].fn, formats[i].name, argv[optind],
 			    out);
 	fprintf(stderr, "mxshim import: unknown format '%s'\n", format);
-	return usage();
+	return usage(stderr);
 }

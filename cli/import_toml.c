@@ -193,7 +193,7 @@ string(struct cur *c, char **out)
 static int
 key_part(struct cur *c, char **out)
 {
-	const char *start = c->p;
+	const char *start;
 
 	skip(c, 0);
 	if (peek(c) == '"' || peek(c) == '\'')
