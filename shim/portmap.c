@@ -9,8 +9,10 @@
  *   2. the program resolves that host (getaddrinfo, gethostbyname*, res_*
  *      A/AAAA), really or synthetically: remember address -> port.
  * connect() of an AF_INET/AF_INET6 stream socket to such an address at
- * port 25 then goes to the remembered port; nothing else is touched, and
- * the real connect() sets errno as always (EINPROGRESS stays EINPROGRESS).
+ * port 25 then goes to the remembered port, and so does the first
+ * sendto()/sendmsg() with MSG_FASTOPEN (TCP Fast Open connects that way);
+ * nothing else is touched, and the real call sets errno as always
+ * (EINPROGRESS stays EINPROGRESS).
  *
  * Both tables are fixed-size and append-only: a writer claims a slot with
  * an atomic counter, fills it and publishes it with a release store;
@@ -264,24 +266,75 @@ is_stream(int fd)
 	return type == SOCK_STREAM;
 }
 
+/*
+ * The address the program's connection should go to: sa itself, or a copy
+ * in ss with the override's port.
+ */
+static const struct sockaddr *
+steer(int fd, const struct sockaddr *sa, socklen_t len,
+    struct sockaddr_storage *ss)
+{
+	uint16_t port;
+
+	if (!shim_port_any() || (port = redirect_port(sa, len)) == 0 ||
+	    len > sizeof(*ss) || !is_stream(fd))
+		return sa;
+	memcpy(ss, sa, len);
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	return (const struct sockaddr *)ss;
+}
+
 SHIM_EXPORT int
 connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	const struct shim_real	*r = shim_real();
 	struct sockaddr_storage	 ss;
-	uint16_t		 port;
 
 	if (r->connect == NULL) {
 		errno = ENOSYS;
 		return -1;
 	}
-	if (!shim_port_any() || (port = redirect_port(sa, len)) == 0 ||
-	    len > sizeof(ss) || !is_stream(fd))
-		return r->connect(fd, sa, len);
-	memcpy(&ss, sa, len);
-	if (ss.ss_family == AF_INET)
-		((struct sockaddr_in *)&ss)->sin_port = htons(port);
-	else
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
-	return r->connect(fd, (struct sockaddr *)&ss, len);
+	return r->connect(fd, steer(fd, sa, len, &ss), len);
+}
+
+/*
+ * TCP Fast Open connects with the first send (Exim does by default), so
+ * sendto() and sendmsg() with MSG_FASTOPEN are connects too.  Every other
+ * send passes straight through.
+ */
+SHIM_EXPORT ssize_t
+sendto(int fd, const void *buf, size_t n, int flags,
+    const struct sockaddr *sa, socklen_t len)
+{
+	const struct shim_real	*r = shim_real();
+	struct sockaddr_storage	 ss;
+
+	if (r->sendto == NULL) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if ((flags & MSG_FASTOPEN) && sa != NULL)
+		sa = steer(fd, sa, len, &ss);
+	return r->sendto(fd, buf, n, flags, sa, len);
+}
+
+SHIM_EXPORT ssize_t
+sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	const struct shim_real	*r = shim_real();
+	struct sockaddr_storage	 ss;
+	struct msghdr		 m;
+
+	if (r->sendmsg == NULL) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (!(flags & MSG_FASTOPEN) || msg == NULL || msg->msg_name == NULL)
+		return r->sendmsg(fd, msg, flags);
+	m = *msg;
+	m.msg_name = (void *)steer(fd, msg->msg_name, msg->msg_namelen, &ss);
+	return r->sendmsg(fd, &m, flags);
 }

@@ -52,6 +52,8 @@ real_init(void)
 	FIND(gethostbyname_r);
 	FIND(gethostbyname2_r);
 	FIND(connect);
+	FIND(sendto);
+	FIND(sendmsg);
 }
 
 const struct shim_real *

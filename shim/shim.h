@@ -59,6 +59,9 @@ struct shim_real {
 	int	(*gethostbyname2_r)(const char *, int, struct hostent *, char *,
 		    size_t, struct hostent **, int *);
 	int	(*connect)(int, const struct sockaddr *, socklen_t);
+	ssize_t	(*sendto)(int, const void *, size_t, int,
+		    const struct sockaddr *, socklen_t);
+	ssize_t	(*sendmsg)(int, const struct msghdr *, int);
 };
 
 /*
