@@ -54,7 +54,8 @@ struct imp_doc {
 	int			 errors;	/* bad source entries */
 	int			 warnings;
 	int			 credentials;	/* USER:PASS in some line */
-	int			 sorted;	/* most specific first */
+	const char		*order;		/* how the entries are ordered
+						   (for the header), or NULL */
 	int			 quiet;		/* notes go to the output only: a
 					   second entry of one source line */
 	FILE			*err;		/* where warnings go (stderr) */
@@ -94,9 +95,10 @@ void imp_entry_drop_last(struct imp_doc *doc);
 
 /*
  * Sort the entries most specific first: by rank, then longer speclen
- * first, then source order.  Stable.
+ * first, then source order.  Stable.  why says, for the header of the
+ * output, which order of the source this reproduces.
  */
-void imp_sort(struct imp_doc *doc);
+void imp_sort(struct imp_doc *doc, const char *why);
 
 /*
  * Load each enabled entry's lines with the engine, so that a source value

@@ -334,6 +334,7 @@ import_cisco(struct imp_doc *doc, const char *text, size_t len)
 		free(line);
 	}
 	disable_duplicates(doc);
-	imp_sort(doc);
+	imp_sort(doc, "most specific first, as AsyncOS uses the most "
+	    "specific route\n# wherever it stands");
 	return doc->errors ? -1 : 0;
 }

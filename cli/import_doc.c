@@ -170,13 +170,13 @@ entry_cmp(const void *a, const void *b)
 }
 
 void
-imp_sort(struct imp_doc *doc)
+imp_sort(struct imp_doc *doc, const char *why)
 {
 	/* order is unique, so qsort is stable here */
 	if (doc->nentry > 1)
 		qsort(doc->entry, doc->nentry, sizeof(*doc->entry),
 		    entry_cmp);
-	doc->sorted = 1;
+	doc->order = why;
 }
 
 /* ---- checking with the engine ------------------------------------------ */
@@ -293,10 +293,9 @@ imp_render(const struct imp_doc *doc, size_t *lenp)
 	imp_buf_printf(&b, "# Each source entry is quoted above its lines; "
 	    "\"not carried\" says what DNS\n# cannot express, \"off:\" marks "
 	    "lines left disabled.\n");
-	if (doc->sorted)
-		imp_buf_printf(&b, "# Sorted most specific first: like the "
-		    "source, the most specific route\n# wins wherever it "
-		    "stood, and $end stops there.\n");
+	if (doc->order)
+		imp_buf_printf(&b, "# Ordered %s;\n# $end stops the walk at "
+		    "the route that applies.\n", doc->order);
 	for (i = 0; i < doc->nentry; i++)
 		render_entry(&b, doc, &doc->entry[i]);
 	if (b.oom) {

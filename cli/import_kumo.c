@@ -236,6 +236,8 @@ import_kumo(struct imp_doc *doc, const char *text, size_t len)
 		r = one_queue(doc, &queues->kv[i]);
 	toml_free(&root);
 	if (r == 0)
-		imp_sort(doc);
+		imp_sort(doc, "exact domains, then *.suffix (longest first), "
+		    "then default,\n# as KumoMTA looks up its queue "
+		    "configuration");
 	return r != 0 || doc->errors ? -1 : 0;
 }

@@ -415,7 +415,9 @@ build(struct imp_doc *doc, struct troute *v, size_t n)
 		e->src_line = v[i].line;
 	}
 	free(done);
-	imp_sort(doc);
+	imp_sort(doc, "in tmail's lookup order: SMTP user and MAIL FROM, "
+	    "SMTP user, MAIL\n# FROM, destination alone; an exact "
+	    "destination before *");
 	return 0;
 }
 

@@ -561,6 +561,8 @@ import_xeams(struct imp_doc *doc, const char *text, size_t len)
 	}
 	if (walk(&x, root) != 0)
 		r = -1;
+	doc->order = "as in the file: Xeams uses the first route that "
+	    "matches";
 	/* adding entries moved them: point the routes at them again */
 	for (i = 0; i < x.n; i++)
 		x.r[i].e = &doc->entry[x.r[i].ei];
