@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -72,7 +73,8 @@ ruleset_release(struct ruleset *rs)
 void
 ruleset_reap(int all)
 {
-	struct ruleset **p, *rs;
+	struct ruleset	**p, *rs;
+	int		  freed = 0;
 
 	if (all && current != NULL) {
 		pthread_mutex_lock(&current_lock);
@@ -93,5 +95,9 @@ ruleset_reap(int all)
 		*p = rs->next_retired;
 		rules_free(rs->rules);
 		free(rs);
+		freed = 1;
 	}
+	/* a big set leaves big holes: give them back to the system */
+	if (freed)
+		malloc_trim(0);
 }

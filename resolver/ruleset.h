@@ -7,8 +7,8 @@
  * each query waiting for real DNS data holds one on the set it started
  * with (so a reload never changes the rules under a query in flight).
  * Workers notice a new set by comparing a generation number once per
- * MX question: a relaxed load of a read-mostly word, no lock on the hot
- * path.  Taking a reference on the current set happens under a mutex, so
+ * MX question (and once a second when idle): a relaxed load of a
+ * read-mostly word, no lock on the hot path.  Taking a reference on the current set happens under a mutex, so
  * a set cannot be retired between reading the pointer and counting the
  * reference.  Retired sets are freed by the main thread (ruleset_reap()),
  * never by a worker, because freeing a million-line set takes a while.

@@ -560,6 +560,19 @@ worker_ruleset(struct worker *w)
 	return w->rs;
 }
 
+/*
+ * Once a second: move to a newer rule set even when no MX question comes,
+ * so that an idle worker does not keep a retired set (a million rules)
+ * alive.
+ */
+static void
+tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)worker_ruleset(arg);
+}
+
 static void
 stop_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -628,12 +641,15 @@ worker_new(unsigned id, const struct config *cfg, int stop_fd, char *err,
 	if (w->base == NULL ||
 	    (w->stop_ev = event_new(w->base, stop_fd, EV_READ | EV_PERSIST,
 	    stop_cb, w)) == NULL ||
-	    (w->flush_ev = event_new(w->base, -1, 0, flush_all, w)) == NULL) {
+	    (w->flush_ev = event_new(w->base, -1, 0, flush_all, w)) == NULL ||
+	    (w->tick_ev = event_new(w->base, -1, EV_PERSIST, tick_cb, w)) ==
+	    NULL) {
 		snprintf(err, errlen, "cannot set up an event loop");
 		worker_free(w);
 		return NULL;
 	}
 	event_add(w->stop_ev, NULL);
+	event_add(w->tick_ev, &(struct timeval){ 1, 0 });
 	/* with --verbose every override is logged: evaluate every time */
 	if (!cfg->verbose && (w->cache = cache_new(CACHE_BITS)) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -703,6 +719,8 @@ worker_free(struct worker *w)
 		event_free(w->stop_ev);
 	if (w->flush_ev != NULL)
 		event_free(w->flush_ev);
+	if (w->tick_ev != NULL)
+		event_free(w->tick_ev);
 	if (w->rs != NULL)
 		ruleset_release(w->rs);
 	cache_free(w->cache);

@@ -55,6 +55,7 @@ struct worker {
 	struct query		*spare;		/* free list */
 	struct event		*stop_ev;
 	struct event		*flush_ev;	/* sends queued UDP answers */
+	struct event		*tick_ev;	/* picks up new rule sets */
 	struct answer_cache	*cache;		/* prebuilt answers, or NULL */
 };
 
