@@ -13,7 +13,8 @@ EXTRA_DIST += tests/import/cisco.txt tests/import/xeams.xml \
 	tests/integration/import_cisco.sh tests/integration/import_xeams.sh \
 	tests/integration/import_tmail.sh tests/integration/import_kumomta.sh \
 	tests/integration/import_export.sh \
-	tests/integration/import_roundtrip.sh
+	tests/integration/import_roundtrip.sh \
+	tests/integration/import_postfix.sh
 # tests/unit/test_import (listed in tests/local.mk): the pieces that need
 # neither the command nor libxml2
 tests_unit_test_import_SOURCES = tests/unit/test_import.c cli/import.h \
