@@ -55,17 +55,7 @@ struct route_opts {
 static int
 parse_u64(const char *s, uint64_t *out)
 {
-	char			*end;
-	unsigned long long	 v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -1;
-	*out = v;
-	return 0;
+	return rules_parse_number(s, strlen(s), out);
 }
 
 static int

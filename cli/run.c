@@ -37,12 +37,9 @@ struct run_opts {
 static int
 is_decimal(const char *s)
 {
-	if (*s == '\0' || strlen(s) > 20)
-		return 0;
-	for (; *s != '\0'; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
+	uint64_t n;
+
+	return rules_parse_number(s, strlen(s), &n) == 0;
 }
 
 static int

@@ -55,25 +55,43 @@ ctx_bit(enum cond_attr attr)
 	}
 }
 
+int
+rules_parse_number(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t	n = 0, digit;
+	size_t		i;
+
+	if (len == 0)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		digit = (uint64_t)(s[i] - '0');
+		if (n > UINT64_MAX / 10 || (n == UINT64_MAX / 10 &&
+		    digit > UINT64_MAX % 10))
+			return -1;
+		n = n * 10 + digit;
+	}
+	*out = n;
+	return 0;
+}
+
 static int
 parse_number(struct parse_state *ps, const char *s, size_t len,
     struct cond *c)
 {
-	uint64_t	n = 0;
-	size_t		i;
+	size_t i;
 
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return parse_error(ps, s + i, "expected an unsigned "
-			    "decimal number, found '%.*s'", (int)len, s);
-		if (n > UINT64_MAX / 10 || (n == UINT64_MAX / 10 &&
-		    (uint64_t)(s[i] - '0') > UINT64_MAX % 10))
-			return parse_error(ps, s, "number '%.*s' is too large",
-			    (int)len, s);
-		n = n * 10 + (uint64_t)(s[i] - '0');
+	if (rules_parse_number(s, len, &c->v.number) < 0) {
+		for (i = 0; i < len; i++)
+			if (s[i] < '0' || s[i] > '9')
+				return parse_error(ps, s + i, "expected an "
+				    "unsigned decimal number, found '%.*s'",
+				    (int)len, s);
+		return parse_error(ps, s, "number '%.*s' is too large",
+		    (int)len, s);
 	}
 	c->value = VALUE_NUMBER;
-	c->v.number = n;
 	return 0;
 }
 

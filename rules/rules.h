@@ -267,6 +267,14 @@ int rules_name_normalize(const char *in, char *out);
 int rules_glob_match(const char *pattern, size_t plen, const char *s,
     size_t slen);
 
+/*
+ * Parse an unsigned decimal number (the syntax of $size and $retries
+ * values, also used for MXSHIM_SIZE and --size): digits only, at most
+ * UINT64_MAX.  Returns 0, or -1 when s is empty, has another byte, or
+ * overflows.
+ */
+int rules_parse_number(const char *s, size_t len, uint64_t *out);
+
 /* Parse "ADDR" or "ADDR/PREFIX"; 0 on success. */
 int rules_parse_cidr(const char *s, int *family, uint8_t addr[16],
     unsigned *prefix);

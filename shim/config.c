@@ -81,21 +81,15 @@ ctx_text(const char *var, unsigned bit, const char **dst)
 static void
 ctx_number(const char *var, unsigned bit, uint64_t *dst)
 {
-	const char		*v = getenv(var), *p;
-	unsigned long long	 n;
+	const char	*v = getenv(var);
 
 	if (v == NULL)
 		return;
-	for (p = v; *p >= '0' && *p <= '9'; p++)
-		;
-	errno = 0;
-	n = strtoull(v, NULL, 10);
-	if (*v == '\0' || *p != '\0' || errno != 0) {
+	if (rules_parse_number(v, strlen(v), dst) < 0) {
 		fprintf(stderr, "libmxshim: %s=\"%s\" is not an unsigned "
 		    "decimal number; conditions on it are false\n", var, v);
 		return;
 	}
-	*dst = n;
 	conf.ctx.known |= bit;
 }
 
