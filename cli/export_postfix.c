@@ -129,6 +129,10 @@ export_postfix(struct exp_doc *d, struct imp_buf *out, struct imp_buf *sasl)
 			imp_buf_printf(out, ".%s\t", l->suffix);
 		else
 			imp_buf_printf(out, "%s\t", l->pattern);
+		if (l->pkind == EXP_ALL)
+			exp_note(d, l->line, "the * entry matches local "
+			    "domains too: give them their own entries (local:) "
+			    "or use default_transport instead");
 		if (route_value(d, g, out, sasl, &listed) != 0)
 			return -1;
 		imp_buf_add(out, "\n", 1);
