@@ -450,8 +450,6 @@ read_line(struct imp_doc *doc, struct troute *r, const char *s)
 		    r->dest);
 		return -1;
 	}
-	if (r->prio == 0)
-		r->prio = 1;	/* tmail's default, also for 0 */
 	return 0;
 }
 
@@ -492,6 +490,7 @@ import_tmail(struct imp_doc *doc, const char *text, size_t len)
 		memset(&v[n], 0, sizeof(v[n]));
 		v[n].line = lineno;
 		v[n].port = RULES_DEFAULT_PORT;
+		v[n].prio = 1;		/* `tmail routes add` default */
 		if (read_line(doc, &v[n], line + l) == 0)
 			n++;
 	}

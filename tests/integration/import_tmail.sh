@@ -37,6 +37,8 @@ toorop.example||1 mail.toorop.example
 tmail.example||1 mail.tmail.example,2 backup.tmail.example:2525
 # equal priorities share the load
 partner.example||$P40
+# priority 0 before tmail's default 1
+prio.example||0 192-0-2-50.v4.mxshim.invalid,1 192-0-2-51.v4.mxshim.invalid
 # SMTP user and MAIL FROM both match: that group alone
 partner.example|$A --from=alice@corp.example|1 alice:***@mx.partner.example
 # the MAIL FROM differs: the destination routes
