@@ -278,16 +278,16 @@ pattern_cmp(const void *a, const void *b)
  * stands; otherwise the first one in the file wins.  The others are left
  * disabled, reported.
  */
-static void
+static int
 disable_duplicates(struct imp_doc *doc)
 {
 	struct imp_entry **v;
 	size_t i, first = 0;
 
 	if (doc->nentry < 2)
-		return;
+		return 0;
 	if ((v = malloc(doc->nentry * sizeof(*v))) == NULL)
-		return;
+		return -1;
 	for (i = 0; i < doc->nentry; i++)
 		v[i] = &doc->entry[i];
 	qsort(v, doc->nentry, sizeof(*v), pattern_cmp);
@@ -302,6 +302,7 @@ disable_duplicates(struct imp_doc *doc)
 		    v[first]->src_line);
 	}
 	free(v);
+	return 0;
 }
 
 int
@@ -333,7 +334,8 @@ import_cisco(struct imp_doc *doc, const char *text, size_t len)
 		}
 		free(line);
 	}
-	disable_duplicates(doc);
+	if (disable_duplicates(doc) != 0)
+		return -1;
 	imp_sort(doc, "most specific first, as AsyncOS uses the most "
 	    "specific route\n# wherever it stands");
 	return doc->errors ? -1 : 0;
