@@ -108,7 +108,9 @@ run(int (*fn)(struct imp_doc *, const char *, size_t), const char *format,
 		return 1;
 	}
 	imp_doc_init(&doc, strcmp(in, "-") ? in : "(stdin)", format);
-	if (fn(&doc, text, len) == 0 && imp_validate(&doc) == 0)
+	if (fn(&doc, text, len) != 0 && doc.errors == 0)
+		fprintf(stderr, "mxshim import: out of memory\n");
+	else if (doc.errors == 0 && imp_validate(&doc) == 0)
 		rc = emit(&doc, out);
 	if (doc.errors)
 		fprintf(stderr, "mxshim import: %d error(s); nothing written\n",
