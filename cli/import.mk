@@ -15,11 +15,13 @@ EXTRA_DIST += tests/import/cisco.txt tests/import/xeams.xml \
 	tests/integration/import_export.sh \
 	tests/integration/import_roundtrip.sh \
 	tests/integration/import_postfix.sh
-# tests/unit/test_import (listed in tests/local.mk): the pieces that need
-# neither the command nor libxml2
+# tests/unit/test_import (listed in tests/local.mk): the importers without
+# the command, against models of the sources
 tests_unit_test_import_SOURCES = tests/unit/test_import.c cli/import.h \
 	cli/import_doc.c cli/import_util.c cli/import_cisco.c \
-	cli/import_toml.c cli/import_toml.h
-tests_unit_test_import_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
+	cli/import_xeams.c cli/import_toml.c cli/import_toml.h
+tests_unit_test_import_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS) \
+	$(LIBXML2_CFLAGS)
 tests_unit_test_import_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
-tests_unit_test_import_LDADD = rules/librules.la $(CRITERION_LIBS)
+tests_unit_test_import_LDADD = rules/librules.la $(CRITERION_LIBS) \
+	$(LIBXML2_LIBS)

@@ -1,8 +1,10 @@
 /*
- * tests/unit/test_import.c - the importers' pieces against models of the
- * sources: a large random AsyncOS table, imported, loaded and evaluated by
- * the engine, must give every query the route AsyncOS' "most specific wins"
- * gives it; the TOML reader and the host[:port] reader on their edge cases.
+ * tests/unit/test_import.c - the importers against models of the sources:
+ * a large random AsyncOS table, imported, loaded and evaluated by the
+ * engine, must give every query the route AsyncOS' "most specific wins"
+ * gives it; random Xeams route lists (senders, @domain and ANY recipients,
+ * exceptions) the route Xeams' "first match" gives each sender and
+ * domain; and the TOML and host[:port] readers on their edge cases.
  */
 #include "config.h"
 
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "rules.h"
@@ -258,4 +261,149 @@ Test(toml, errors_name_their_line)
 	cr_assert_eq(parse("a = [1, 2\n", &root), -1);
 	cr_assert_eq(parse("a = { b = 1\n", &root), -1);
 	cr_assert_eq(parse("a.b = 1\na = 2\n", &root), -1);
+}
+
+/* ---- Xeams: the first matching route, exceptions included ----------- */
+
+#define XROUTES	12
+#define XDOCS	300
+
+static const char *xsenders[] = {
+	"ANY", "a@s1.example", "b@s1.example", "@s1.example", "@s2.example"
+};
+static const char *xfroms[] = {
+	"a@s1.example", "B@S1.example", "c@s2.example", "d@s3.example"
+};
+static const char *xdomains[] = {
+	"d1.example", "d2.example", "d3.example", "d4.example"
+};
+
+struct xr {
+	int	sender;		/* index in xsenders */
+	int	rcpt;		/* -1: ANY, else index in xdomains */
+	int	except[3];	/* with ANY: domains excepted */
+};
+
+static int
+x_sender_matches(const char *s, const char *from)
+{
+	if (strcmp(s, "ANY") == 0)
+		return 1;
+	if (s[0] == '@')
+		return strcasecmp(strchr(from, '@'), s) == 0;
+	return strcasecmp(s, from) == 0;
+}
+
+/* Xeams' documented walk: the first route whose sender and recipient
+   match; -1 for none (the MX lookup). */
+static int
+x_model(const struct xr *r, int n, const char *from, int dom)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!x_sender_matches(xsenders[r[i].sender], from))
+			continue;
+		if (r[i].rcpt >= 0 ? r[i].rcpt == dom :
+		    !(dom < 3 && r[i].except[dom]))
+			return i + 1;
+	}
+	return -1;
+}
+
+/* The engine's route; USEDNS gets NXDOMAIN, i.e. no record. */
+static int
+x_engine(const struct rules *set, const char *from, const char *dom)
+{
+	static const struct rules_real_rrset none = { 0 };
+	struct rules_real_rrset rr[RULES_MAX_REAL];
+	struct rules_ctx ctx = { .known = RULES_CTX_FROM, .from = from };
+	struct rules_real real = { 0 };
+	struct rules_result res;
+	enum rules_rc rc;
+	uint8_t a[16];
+	size_t k = 0;
+
+	while ((rc = rules_eval(set, dom, &ctx, &real, 0, NULL, &res)) ==
+	    RULES_NEED && k < RULES_MAX_REAL) {
+		rr[k] = none;
+		rr[k].name = strdup(res.need);
+		rr[k].status = RULES_REAL_NXDOMAIN;
+		rules_real_add(&real, &rr[k++]);
+	}
+	while (k > 0)
+		free((char *)rr[--k].name);
+	if (rc == RULES_NO_OVERRIDE)
+		return -1;
+	cr_assert_eq(rc, RULES_ANSWER);
+	cr_assert_eq(res.count, 1);
+	cr_assert_eq(rules_synth_addr(res.record[0].host, a), AF_INET);
+	return a[3];
+}
+
+Test(xeams, first_matching_route_with_exceptions)
+{
+	int d, wrong = 0, checked = 0;
+
+	srand(11);
+	for (d = 0; d < XDOCS; d++) {
+		struct xr r[XROUTES];
+		struct imp_buf x = { 0 };
+		struct imp_doc doc;
+		struct rules *set;
+		char *out;
+		size_t len;
+		int i, f, q, n = 1 + rand() % XROUTES;
+
+		imp_buf_printf(&x, "<CustomRouting><Routes>\n");
+		for (i = 0; i < n; i++) {
+			r[i].sender = rand() % 5;
+			r[i].rcpt = rand() % 3 == 0 ? -1 : rand() % 3;
+			imp_buf_printf(&x, "<Route><sender>%s</sender>"
+			    "<recipient>", xsenders[r[i].sender]);
+			if (r[i].rcpt < 0)
+				imp_buf_printf(&x, "ANY");
+			else
+				imp_buf_printf(&x, "@%s", xdomains[r[i].rcpt]);
+			imp_buf_printf(&x, "</recipient>");
+			if (r[i].rcpt < 0) {
+				imp_buf_printf(&x, "<recipientExceptions>");
+				for (q = 0; q < 3; q++) {
+					r[i].except[q] = rand() % 2;
+					if (r[i].except[q])
+						imp_buf_printf(&x, "@%s|",
+						    xdomains[q]);
+				}
+				imp_buf_printf(&x, "</recipientExceptions>");
+			}
+			imp_buf_printf(&x, "<ip>10.0.0.%d</ip></Route>\n",
+			    i + 1);
+		}
+		imp_buf_printf(&x, "</Routes></CustomRouting>\n");
+		imp_doc_init(&doc, "model.xml", "xeams");
+		doc.err = fopen("/dev/null", "w");
+		cr_assert_eq(import_xeams(&doc, x.s, x.len), 0, "%s", x.s);
+		cr_assert_eq(imp_validate(&doc), 0);
+		out = imp_render(&doc, &len);
+		set = rules_load_buffer("model", out, len, NULL);
+		cr_assert_not_null(set, "%s", out);
+		for (f = 0; f < 4; f++)
+			for (q = 0; q < 4; q++) {
+				int want = x_model(r, n, xfroms[f], q);
+				int got = x_engine(set, xfroms[f], xdomains[q]);
+
+				checked++;
+				if (want != got && wrong++ < 3)
+					cr_log_error("%s to %s: route %d "
+					    "expected, %d given\n%s\n%s",
+					    xfroms[f], xdomains[q], want, got,
+					    x.s, out);
+			}
+		rules_free(set);
+		free(out);
+		free(x.s);
+		fclose(doc.err);
+		imp_doc_free(&doc);
+	}
+	cr_assert_eq(wrong, 0, "%d of %d routed differently", wrong, checked);
 }
