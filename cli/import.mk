@@ -19,7 +19,8 @@ EXTRA_DIST += tests/import/cisco.txt tests/import/xeams.xml \
 # the command, against models of the sources
 tests_unit_test_import_SOURCES = tests/unit/test_import.c cli/import.h \
 	cli/import_doc.c cli/import_util.c cli/import_cisco.c \
-	cli/import_xeams.c cli/import_toml.c cli/import_toml.h
+	cli/import_xeams.c cli/import_tmail.c cli/import_toml.c \
+	cli/import_toml.h
 tests_unit_test_import_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS) \
 	$(LIBXML2_CFLAGS)
 tests_unit_test_import_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli

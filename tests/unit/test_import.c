@@ -4,7 +4,8 @@
  * engine, must give every query the route AsyncOS' "most specific wins"
  * gives it; random Xeams route lists (senders, @domain and ANY recipients,
  * exceptions) the route Xeams' "first match" gives each sender and
- * domain; and the TOML and host[:port] readers on their edge cases.
+ * domain; random tmail route sets the group tmail's lookup picks; and the
+ * TOML and host[:port] readers on their edge cases.
  */
 #include "config.h"
 
@@ -402,6 +403,143 @@ Test(xeams, first_matching_route_with_exceptions)
 		rules_free(set);
 		free(out);
 		free(x.s);
+		fclose(doc.err);
+		imp_doc_free(&doc);
+	}
+	cr_assert_eq(wrong, 0, "%d of %d routed differently", wrong, checked);
+}
+
+/* ---- tmail: the most specific group, all its routes by priority ----- */
+
+#define TROUTES	10
+#define TDOCS	300
+
+static const char *tdests[] = { "d1.example", "d2.example", "*" };
+static const char *tusers[] = { "", "u1@x.example", "u2@x.example" };
+static const char *tfroms[] = { "", "f1@y.example" };
+
+struct tr {
+	int	dest, user, from;
+	int	prio;
+};
+
+/* Whether route t is in the group tmail's lookup step selects. */
+static int
+t_step(const struct tr *t, int step, const char *user, const char *from,
+    const char *dom)
+{
+	int host = strcmp(tdests[t->dest], dom) == 0;
+
+	switch (step) {
+	case 0:		/* user, destination and MAIL FROM */
+		return *user && host && !strcmp(tusers[t->user], user) &&
+		    *tfroms[t->from] && !strcmp(tfroms[t->from], from);
+	case 1:		/* user and destination */
+		return *user && host && !strcmp(tusers[t->user], user) &&
+		    !*tfroms[t->from];
+	case 2:		/* the destination alone */
+		return host && !*tusers[t->user] && !*tfroms[t->from];
+	default:	/* the "*" destination */
+		return t->dest == 2 && !*tusers[t->user] && !*tfroms[t->from];
+	}
+}
+
+/* tmail's getRoutes(): "PRIO.ID,..." of the first step with routes. */
+static void
+t_model(const struct tr *t, int n, const char *user, const char *from,
+    const char *dom, char *out, size_t len)
+{
+	int step, i, p;
+
+	out[0] = '\0';
+	for (step = 0; step < 4 && out[0] == '\0'; step++)
+		for (p = 0; p < 100; p++)
+			for (i = 0; i < n; i++)
+				if (t[i].prio == p &&
+				    t_step(&t[i], step, user, from, dom))
+					snprintf(out + strlen(out),
+					    len - strlen(out), "%d.%d,", p,
+					    i + 1);
+}
+
+static void
+t_engine(const struct rules *set, const char *user, const char *from,
+    const char *dom, char *out, size_t len)
+{
+	struct rules_ctx ctx = { .known = RULES_CTX_FROM |
+	    RULES_CTX_AUTHSENDER, .from = from, .authsender = user };
+	struct rules_result res;
+	uint8_t a[16];
+	size_t i;
+
+	out[0] = '\0';
+	if (rules_eval(set, dom, &ctx, NULL, 0, NULL, &res) != RULES_ANSWER)
+		return;
+	for (i = 0; i < res.count; i++) {
+		cr_assert_eq(rules_synth_addr(res.record[i].host, a), AF_INET);
+		snprintf(out + strlen(out), len - strlen(out), "%u.%u,",
+		    res.record[i].pref, a[3]);
+	}
+}
+
+Test(tmail, the_most_specific_group_by_priority)
+{
+	int d, wrong = 0, checked = 0;
+
+	srand(13);
+	for (d = 0; d < TDOCS; d++) {
+		struct tr t[TROUTES];
+		struct imp_buf src = { 0 };
+		struct imp_doc doc;
+		struct rules *set;
+		char *out, want[256], got[256];
+		size_t len;
+		int i, u, f, q, n = 1 + rand() % TROUTES;
+
+		for (i = 0; i < n; i++) {
+			t[i].dest = rand() % 3;
+			/* tmail skips user routes for "*" and MAIL FROM
+			   without a user: not modelled here */
+			t[i].user = t[i].dest == 2 ? 0 : rand() % 3;
+			t[i].from = t[i].user ? rand() % 2 : 0;
+			t[i].prio = rand() % 4;
+			imp_buf_printf(&src, "tmail routes add -d '%s' "
+			    "-rh 10.0.0.%d -p %d%s%s%s%s\n", tdests[t[i].dest],
+			    i + 1, t[i].prio, t[i].user ? " -u " : "",
+			    tusers[t[i].user], t[i].from ? " -f " : "",
+			    tfroms[t[i].from]);
+		}
+		imp_doc_init(&doc, "model.txt", "tmail");
+		doc.err = fopen("/dev/null", "w");
+		cr_assert_eq(import_tmail(&doc, src.s, src.len), 0, "%s", src.s);
+		cr_assert_eq(imp_validate(&doc), 0);
+		out = imp_render(&doc, &len);
+		set = rules_load_buffer("model", out, len, NULL);
+		cr_assert_not_null(set, "%s", out);
+		for (u = 0; u < 3; u++)
+			for (f = 0; f < 2; f++)
+				for (q = 0; q < 3; q++) {
+					const char *from = f ?
+					    "f1@y.example" : "f2@y.example";
+					const char *dom = q < 2 ? tdests[q] :
+					    "d3.example";
+
+					t_model(t, n, tusers[u], from, dom,
+					    want, sizeof(want));
+					t_engine(set, tusers[u], from, dom,
+					    got, sizeof(got));
+					checked++;
+					if (strcmp(want, got) != 0 &&
+					    wrong++ < 3)
+						cr_log_error("user '%s' from %s "
+						    "to %s: '%s' expected, "
+						    "'%s' given\n%s\n%s",
+						    tusers[u], from, dom, want,
+						    got, src.s, out);
+				}
+		rules_free(set);
+		free(out);
+		free(src.s);
 		fclose(doc.err);
 		imp_doc_free(&doc);
 	}
