@@ -6,6 +6,8 @@
 #   tests/fuzz/run.sh seeds                 rewrite the seed corpora
 #   tests/fuzz/run.sh SECONDS [TARGET...]   build, then fuzz each target
 #                                           (all by default) for SECONDS
+#   tests/fuzz/run.sh runs N [TARGET...]    the same for N runs each
+#   tests/fuzz/run.sh replay [TARGET...]    run the saved findings once
 #
 # Targets: rules (parser + evaluator), answer (query parsing, answers,
 # real MX reading), shim (shim_answer() of shim/decide.c).  One process
@@ -14,13 +16,14 @@
 # corpora in tests/fuzz/corpus/TARGET are only read.  A crash is saved as
 # tests/fuzz/crashes/TARGET-crash-SHA1 and makes the exit status 1.
 #
-# Environment: CLANG (default clang), FUZZ_OUT, FUZZ_FLAGS (more libFuzzer
-# flags, e.g. -runs=10000000).
+# Environment: CLANG (default clang), FUZZ_OUT, FUZZ_CRASHES (where crashes
+# go, default tests/fuzz/crashes), FUZZ_FLAGS (more libFuzzer flags).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 top=$(pwd)
 fz="$top/tests/fuzz"
 out="${FUZZ_OUT:-$fz/out}"
+crashes="${FUZZ_CRASHES:-$fz/crashes}"
 cc="${CLANG:-clang}"
 TARGETS="rules answer shim"
 
@@ -79,7 +82,7 @@ build() {
 # Fuzz one target; prints "TARGET: RUNS runs in S s, STATUS".
 fuzz() {	# fuzz TARGET SECONDS
 	work="$out/corpus/$1"
-	mkdir -p "$work" "$fz/crashes"
+	mkdir -p "$work" "$crashes"
 	opts=""
 	[ -f "$fz/$1.dict" ] && opts="-dict=$fz/$1.dict"
 	# The entropic schedule's bookkeeping per run took 3/4 of the time
@@ -89,7 +92,7 @@ fuzz() {	# fuzz TARGET SECONDS
 	# shellcheck disable=SC2086
 	"$out/fuzz_$1" -max_total_time="$2" -timeout=10 -rss_limit_mb=2048 \
 	    -max_len=4096 -print_final_stats=1 $opts ${FUZZ_FLAGS:-} \
-	    -artifact_prefix="$fz/crashes/$1-" "$work" "$fz/corpus/$1" \
+	    -artifact_prefix="$crashes/$1-" "$work" "$fz/corpus/$1" \
 	    >"$out/$1.log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$1.log")
@@ -112,13 +115,42 @@ seeds() {
 	    $lib $LIBS -o "$out/mkseeds" && "$out/mkseeds" "$fz/corpus"
 }
 
+# Run each saved finding of a target once; prints "TARGET: N findings
+# replayed, STATUS".
+replay() {	# replay TARGET
+	set -- "$1" "$fz"/crashes/"$1"-crash-*
+	[ -f "$2" ] || { echo "$1: no findings saved"; return 0; }
+	t=$1; shift
+	if "$out/fuzz_$t" "$@" >"$out/$t-replay.log" 2>&1; then
+		echo "$t: $# findings replayed, no crash"
+	else
+		echo "$t: $# findings replayed, CRASH (log $out/$t-replay.log)"
+		return 1
+	fi
+}
+
 case "${1:-}" in
 build)
 	build; exit $? ;;
 seeds)
 	seeds; exit $? ;;
+replay)
+	shift
+	[ $# -gt 0 ] && TARGETS="$*"
+	build || exit 1
+	failed=0
+	for t in $TARGETS; do
+		replay "$t" || failed=1
+	done
+	exit $failed ;;
+runs)
+	[ -n "${2:-}" ] || { echo "usage: $0 runs N [TARGET...]" >&2; exit 2; }
+	FUZZ_FLAGS="${FUZZ_FLAGS:-} -runs=$2"
+	shift 2
+	set -- 0 "$@" ;;	# 0 seconds: no time limit
 ''|*[!0-9]*)
-	echo "usage: $0 build | seeds | SECONDS [TARGET...]" >&2; exit 2 ;;
+	echo "usage: $0 build | seeds | replay | SECONDS | runs N [TARGET...]" >&2
+	exit 2 ;;
 esac
 secs=$1; shift
 [ $# -gt 0 ] && TARGETS="$*"
