@@ -67,7 +67,10 @@ void imp_doc_init(struct imp_doc *doc, const char *srcname,
     const char *format);
 void imp_doc_free(struct imp_doc *doc);
 
-/* A new entry for the source line; text is copied.  NULL on no memory. */
+/*
+ * A new entry for the source line; text is copied.  NULL on no memory.
+ * The pointer is valid until the next imp_entry_new(): entries move.
+ */
 struct imp_entry *imp_entry_new(struct imp_doc *doc, unsigned src_line,
     const char *text);
 
@@ -81,7 +84,8 @@ int imp_line_add(struct imp_entry *e, const char *pattern,
 
 /*
  * Record what entry e cannot carry: kept for the "# not carried:" comment
- * and printed now as "SRC:LINE: warning: ..." on doc->err.
+ * and printed now as "SRC:LINE: warning: ..." on doc->err (unless
+ * doc->quiet).
  */
 void imp_note(struct imp_doc *doc, struct imp_entry *e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
