@@ -21,7 +21,7 @@ static const char usage[] =
 "                        run COMMAND with libmxshim.so preloaded\n"
 "  import --format FORMAT FILE [-o OUT]\n"
 "                        convert routes from cisco, xeams, tmail, kumomta\n"
-"  export --format FORMAT [FILE] [-o OUT]\n"
+"  export --format FORMAT [FILE] [-o OUT] [--sasl-passwd FILE]\n"
 "                        write rules as cisco or postfix routes\n"
 "\n"
 "`mxshim COMMAND --help` describes each command; mxshim(1) and\n"
