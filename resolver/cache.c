@@ -58,13 +58,16 @@ hash(const uint8_t *p, size_t n)
 }
 
 struct answer_cache *
-cache_new(unsigned bits)
+cache_new(unsigned long entries)
 {
-	struct answer_cache *c;
+	struct answer_cache	*c;
+	size_t			 n = 1;
 
-	c = calloc(1, sizeof(*c) + sizeof(struct entry) * ((size_t)1 << bits));
-	if (c != NULL)
-		c->mask = ((uint64_t)1 << bits) - 1;
+	while (n * 2 <= entries)
+		n *= 2;
+	/* calloc: pages of slots never used are never touched */
+	if ((c = calloc(1, sizeof(*c) + sizeof(struct entry) * n)) != NULL)
+		c->mask = n - 1;
 	return c;
 }
 

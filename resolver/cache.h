@@ -18,8 +18,8 @@
 
 struct answer_cache;
 
-/* A cache of 2^bits entries, or NULL. */
-struct answer_cache *cache_new(unsigned bits);
+/* A cache of entries (rounded down to a power of two, at least 1), or NULL. */
+struct answer_cache *cache_new(unsigned long entries);
 
 void cache_free(struct answer_cache *c);
 

@@ -18,7 +18,7 @@ enum {
 	OPT_FOREGROUND = 'f', OPT_TTL = 't', OPT_ALLOW = 'a',
 	OPT_USER = 'U', OPT_PIDFILE = 'p', OPT_THREADS = 'n',
 	OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V',
-	OPT_TIMEOUT = 256, OPT_RESOLV_CONF
+	OPT_TIMEOUT = 256, OPT_RESOLV_CONF, OPT_ANSWER_CACHE
 };
 
 static const struct option longopts[] = {
@@ -33,6 +33,7 @@ static const struct option longopts[] = {
 	{ "threads",	required_argument,	NULL, OPT_THREADS },
 	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
 	{ "resolv-conf", required_argument,	NULL, OPT_RESOLV_CONF },
+	{ "answer-cache", required_argument,	NULL, OPT_ANSWER_CACHE },
 	{ "verbose",	no_argument,		NULL, OPT_VERBOSE },
 	{ "help",	no_argument,		NULL, OPT_HELP },
 	{ "version",	no_argument,		NULL, OPT_VERSION },
@@ -46,7 +47,7 @@ usage(FILE *f)
 "usage: mxshimd --rules FILE [--listen ADDR@PORT]... [--upstream ADDR@PORT]...\n"
 "               [--foreground] [--ttl SECONDS] [--allow CIDR]... [--user USER]\n"
 "               [--pidfile FILE] [--threads N] [--timeout MS]\n"
-"               [--resolv-conf FILE] [--verbose]\n"
+"               [--resolv-conf FILE] [--answer-cache ENTRIES] [--verbose]\n"
 "Answers MX questions from the override rules, relays the rest to real DNS.\n"
 "See mxshimd(8).\n");
 }
@@ -133,6 +134,12 @@ one_option(int c, const char *arg, struct config *cfg)
 	case OPT_RESOLV_CONF:
 		cfg->resolv_conf = arg;
 		return 0;
+	case OPT_ANSWER_CACHE:
+		if (parse_uint(arg, 0, OPT_MAX_CACHE, &v) == -1)
+			return bad("answer-cache", arg, "a number of entries, "
+			    "0-16777216");
+		cfg->cache_entries = v;
+		return 0;
 	case OPT_VERBOSE:
 		cfg->verbose = 1;
 		return 0;
@@ -149,6 +156,7 @@ options_parse(int argc, char **argv, struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->ttl = 60;
 	cfg->timeout_ms = OPT_DEFAULT_TIMEOUT_MS;
+	cfg->cache_entries = OPT_DEFAULT_CACHE;
 	cfg->resolv_conf = "/etc/resolv.conf";
 	while ((c = getopt_long(argc, argv, "r:l:u:ft:a:U:p:n:vhV", longopts,
 	    NULL)) != -1) {

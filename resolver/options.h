@@ -14,6 +14,8 @@
 #define OPT_MAX_UPSTREAM	16
 #define OPT_MAX_THREADS		64
 #define OPT_DEFAULT_TIMEOUT_MS	4000
+#define OPT_DEFAULT_CACHE	524288	/* prebuilt answers per worker */
+#define OPT_MAX_CACHE		16777216
 
 struct config {
 	const char	*rules_path;
@@ -31,6 +33,8 @@ struct config {
 	unsigned	 threads;	/* 0: one per core */
 	unsigned	 timeout_ms;	/* give up on upstream, SERVFAIL */
 	int		 verbose;	/* 1: debug lines per overridden answer */
+	unsigned long	 cache_entries;	/* prebuilt answers per worker, 0:
+					   none (rounded down to a power of 2) */
 };
 
 /*

@@ -38,7 +38,6 @@
 #define TCP_MAX_INFLIGHT 64	/* questions per connection */
 #define TCP_MAX_QUEUED	(1024 * 1024)	/* unsent bytes per connection */
 #define TCP_IDLE_SEC	10
-#define CACHE_BITS	19	/* prebuilt answers per worker: 512k */
 
 struct udp_sock {
 	struct worker		*w;
@@ -651,7 +650,8 @@ worker_new(unsigned id, const struct config *cfg, int stop_fd, char *err,
 	event_add(w->stop_ev, NULL);
 	event_add(w->tick_ev, &(struct timeval){ 1, 0 });
 	/* with --verbose every override is logged: evaluate every time */
-	if (!cfg->verbose && (w->cache = cache_new(CACHE_BITS)) == NULL) {
+	if (!cfg->verbose && cfg->cache_entries > 0 &&
+	    (w->cache = cache_new(cfg->cache_entries)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		worker_free(w);
 		return NULL;

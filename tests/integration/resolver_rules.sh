@@ -124,6 +124,25 @@ t_mxshimd "$P2" "$T_DIR/rules.conf" --upstream "127.0.0.1@$UP" --ttl 30 \
 t_is "$(t_dig $P2 +noall +answer partner.example MX | awk '{print $2}')" "30" \
     "--ttl sets the TTL of synthesized records"
 
+# a one-entry answer cache: every question evicts the last one; the
+# answers (whatever the case, with or without EDNS) stay the same
+P3=$(t_port)
+t_mxshimd "$P3" "$T_DIR/rules.conf" --upstream "127.0.0.1@$UP" \
+    --answer-cache 1 --threads 1
+same=0
+for round in 1 2; do
+	for n in partner.example PaRtNeR.example ordered.example \
+	    blackhole.example corp.internal stop.example; do
+		for e in +edns +noedns; do
+			[ "$(mx $P3 $n $e | tr A-Z a-z)" = \
+			    "$(mx $P $n $e | tr A-Z a-z)" ] || same=1
+		done
+	done
+done
+t_ok $same "--answer-cache 1: every eviction gives the same answers"
+t_like "$(t_dig $P3 +noedns stop.example MX)" "^;stop\.example\..*MX" \
+    "... with the question as asked"
+
 # credentials never reach DNS or the log
 t_dig $P2 partner.example MX >"$T_DIR/partner.out"
 ! grep -q letmein "$T_DIR/partner.out" "$T_DIR"/mxshimd-*.log
