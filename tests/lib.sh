@@ -13,8 +13,9 @@ T_PIDS=""
 T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mxshim-test.XXXXXX")
 
 t_cleanup() {
+	# `|| :` everywhere: callers may run under set -e
 	for pid in $T_PIDS; do
-		kill "$pid" 2>/dev/null
+		kill "$pid" 2>/dev/null || :
 	done
 	for pid in $T_PIDS; do
 		# give each a moment, then insist
@@ -22,7 +23,7 @@ t_cleanup() {
 		while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
 			sleep 0.1; i=$((i + 1))
 		done
-		kill -9 "$pid" 2>/dev/null
+		kill -9 "$pid" 2>/dev/null || :
 	done
 	[ -n "${T_KEEP:-}" ] || rm -rf "$T_DIR"
 }
