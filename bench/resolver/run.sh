@@ -12,10 +12,10 @@
 # serves, answered from cache by mxshimd and by Unbound as a forwarder
 # (both warmed first).  Every server runs THREADS threads (dnsmasq has
 # one).  Each measurement: dnsperf for SECONDS (default 10) at full speed
-# for queries per second, the best of ROUNDS (default 2) runs; then three
-# 5 s runs at a fixed rate (20,000 q/s, or half of that server's best if
-# less) with -v, for the median p50 and p99 latency.  Every server is
-# stopped by its PID.
+# for queries per second, the best of ROUNDS (default 2) runs; then five
+# rounds of 5 s runs at a fixed rate (20,000 q/s, or half of that server's
+# best if less) with -v, the servers taking turns, for the median p50 and
+# p99 latency.  Every server is stopped by its PID.
 #
 # Results: bench/out/resolver/results.md (and the raw dnsperf outputs).
 # Only loopback is used.
@@ -139,13 +139,14 @@ start upstream unbound -d -c "$OUT/upstream.conf"
 ready "$UP" r1.relay.example A
 
 # ---- measuring -----------------------------------------------------------
-# measure LABEL PORT QUERIES THREADS: append "LABEL qps lost p50 p99" to
-# $OUT/figures.
 median() { sort -n | awk '{ v[NR] = $1 } END {
 	print NR ? v[int((NR + 1) / 2)] : "-" }'; }
 qps_of() { sed -n 's/.*Queries per second:[[:space:]]*\([0-9.]*\).*/\1/p' "$1"; }
 lost_of() { sed -n 's/.*Queries lost:[[:space:]]*\([0-9]*\).*/\1/p' "$1"; }
-measure() {
+
+# throughput LABEL PORT QUERIES THREADS: the best of ROUNDS full-speed runs,
+# kept in $OUT/qps-LABEL as "qps lost".
+throughput() {
 	label=$1 port=$2 q=$3 t=$4
 	best=0 lost=0 r=1
 	while [ $r -le "$ROUNDS" ]; do
@@ -159,25 +160,55 @@ measure() {
 		fi
 		r=$((r + 1))
 	done
-	# the same rate for every server, but never more than half of what
-	# a server can do (dnsmasq's linear mx-host list cannot take it)
-	rate=$(awk -v b="$best" -v r="$RATE" \
+	echo "$best $lost" >"$OUT/qps-$label"
+	echo "  $label: $best q/s (lost $lost)"
+}
+
+# latency ROUND LABEL PORT QUERIES: one 5 s run at a fixed rate, the same
+# for every server but never more than half of what it can do (dnsmasq's
+# linear mx-host list cannot take it); adds "p50 p99" to $OUT/pct-LABEL.
+latency() {
+	r=$1 label=$2 port=$3 q=$4
+	rate=$(awk -v b="$(cut -d' ' -f1 "$OUT/qps-$label")" -v r="$RATE" \
 	    'BEGIN { h = int(b / 2); print (h < r ? (h < 1 ? 1 : h) : r) }')
-	# three runs; the median p50 and the median p99 (one run can catch
-	# a neighbour's burst on a shared machine)
-	f="$OUT/dnsperf-$label-latency"
-	: >"$f.pct"
-	for r in 1 2 3; do
-		dnsperf -s 127.0.0.1 -p "$port" -d "$q" -l 5 -Q "$rate" -T 1 \
-		    -c 8 -v 2>/dev/null | awk '$1 == ">" && $NF ~ /^[0-9.]+$/ {
-			print $NF }' | sort -n >"$f.$r"
-		awk '{ v[NR] = $1 } END { if (NR > 0)
-			printf "%.3f %.3f\n", v[int(NR * 0.50) + 1] * 1000,
-			    v[int(NR * 0.99) + 1] * 1000 }' "$f.$r" >>"$f.pct"
+	echo "$rate" >"$OUT/rate-$label"
+	f="$OUT/dnsperf-$label-latency.$r"
+	dnsperf -s 127.0.0.1 -p "$port" -d "$q" -l 5 -Q "$rate" -T 1 -c 8 -v \
+	    2>/dev/null | awk '$1 == ">" && $NF ~ /^[0-9.]+$/ { print $NF }' |
+	    sort -n >"$f"
+	awk '{ v[NR] = $1 } END { if (NR > 0)
+		printf "%.3f %.3f\n", v[int(NR * 0.50) + 1] * 1000,
+		    v[int(NR * 0.99) + 1] * 1000 }' "$f" >>"$OUT/pct-$label"
+}
+
+# measure QUERIES THREADS LABEL PORT [LABEL PORT...]: throughput of each,
+# then five latency rounds taking the servers in turn (so a neighbour's
+# burst on a shared machine hits them alike), the median p50 and p99 of
+# each; appends "LABEL qps lost p50 p99 rate" to $OUT/figures.
+measure() {
+	q=$1 t=$2
+	shift 2
+	list="$*"
+	while [ $# -ge 2 ]; do
+		throughput "$1" "$2" "$q" "$t"
+		: >"$OUT/pct-$1"
+		shift 2
 	done
-	p="$(cut -d' ' -f1 "$f.pct" | median) $(cut -d' ' -f2 "$f.pct" | median)"
-	echo "$label $best $lost $p $rate" >>"$OUT/figures"
-	echo "  $label: $best q/s (lost $lost), p50/p99 ms at $rate q/s: $p"
+	for r in 1 2 3 4 5; do
+		set -- $list
+		while [ $# -ge 2 ]; do
+			latency "$r" "$1" "$2" "$q"
+			shift 2
+		done
+	done
+	set -- $list
+	while [ $# -ge 2 ]; do
+		p="$(cut -d' ' -f1 "$OUT/pct-$1" | median) $(cut -d' ' -f2 "$OUT/pct-$1" | median)"
+		echo "$1 $(cat "$OUT/qps-$1") $p $(cat "$OUT/rate-$1")" \
+		    >>"$OUT/figures"
+		echo "  $1: p50/p99 ms at $(cat "$OUT/rate-$1") q/s: $p"
+		shift 2
+	done
 }
 
 : >"$OUT/figures"
@@ -208,10 +239,9 @@ forward-zone:
 	ready "$PN" "$first" MX
 	ready "$PU" "$first" MX
 	ready "$PD" "$first" MX
-	measure "synth-mxshimd-T$T" "$PM" "$OUT/q-synth.txt" "$T"
-	measure "synth-mxshimdnc-T$T" "$PN" "$OUT/q-synth.txt" "$T"
-	measure "synth-unbound-T$T" "$PU" "$OUT/q-synth.txt" "$T"
-	measure "synth-dnsmasq-T$T" "$PD" "$OUT/q-synth.txt" "$T"
+	measure "$OUT/q-synth.txt" "$T" "synth-mxshimd-T$T" "$PM" \
+	    "synth-mxshimdnc-T$T" "$PN" "synth-unbound-T$T" "$PU" \
+	    "synth-dnsmasq-T$T" "$PD"
 	stop_all
 	start upstream unbound -d -c "$OUT/upstream.conf"
 	ready "$UP" r1.relay.example A
@@ -237,8 +267,8 @@ forward-zone:
 			    true
 		done
 	done
-	measure "relay-mxshimd-T$T" "$PM" "$OUT/q-relay.txt" "$T"
-	measure "relay-unbound-T$T" "$PU" "$OUT/q-relay.txt" "$T"
+	measure "$OUT/q-relay.txt" "$T" "relay-mxshimd-T$T" "$PM" \
+	    "relay-unbound-T$T" "$PU"
 	stop_all
 	start upstream unbound -d -c "$OUT/upstream.conf"
 	ready "$UP" r1.relay.example A
@@ -279,8 +309,9 @@ END {
     }
   }
   printf "\nqueries/s: best of %s runs of %s s at full speed (lost: queries\n", rounds, dur
-  printf "unanswered in that run); p50/p99: medians of three 5 s runs at a fixed\n"
-  printf "rate, %s queries/s or half of what the server did at full speed if less.\n", rate
+  printf "unanswered in that run); p50/p99: medians of five 5 s runs at a fixed\n"
+  printf "rate, %s queries/s or half of what the server did at full speed if less,\n", rate
+  printf "the servers taking turns.\n"
 }' "$OUT/figures" >"$OUT/results.md"
 {
 	echo
