@@ -242,14 +242,15 @@ fuzz_answer_mx(const struct answer_question *q,
     const struct rules_result *res, int all)
 {
 	static uint8_t	 out[ANSWER_MAX_WIRE];
-	const size_t	 limit[] = { ANSWER_MIN_UDP, ANSWER_MAX_WIRE };
+	const size_t	 limit[] = { ANSWER_MIN_UDP, answer_udp_limit(q),
+			    ANSWER_MAX_WIRE };
 	const size_t	 cap[] = { sizeof(out), 300 };	/* TC always fits */
 	int		 expect = res->rc == RULES_NULL_MX ? 1 :
 			    (int)res->count;
 	size_t		 l, c, max;
 	int		 n;
 
-	for (l = all ? 0 : 1; l < 2; l++)
+	for (l = all ? 0 : 2; l < 3; l++)
 		for (c = 0; c < (all ? 2u : 1u); c++) {
 			n = answer_mx(q, res, limit[l], out, cap[c]);
 			FUZZ_CHECK(n >= 0, "answer_mx refused an engine result");

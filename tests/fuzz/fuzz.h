@@ -58,8 +58,9 @@ void fuzz_check_answer(const struct answer_question *q, const uint8_t *ans,
     int n, size_t max, int ancount);
 
 /*
- * answer_mx() for res, checked.  all: both limits (512 and 65535), each
- * with a full and a small buffer, and answer_patch(); else only 65535.
+ * answer_mx() for res, checked.  all: the limits 512, answer_udp_limit(q)
+ * and 65535, each with a full and a small buffer, and answer_patch();
+ * else only 65535.
  */
 void fuzz_answer_mx(const struct answer_question *q,
     const struct rules_result *res, int all);

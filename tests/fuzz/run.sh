@@ -8,6 +8,7 @@
 #                                           (all by default) for SECONDS
 #   tests/fuzz/run.sh runs N [TARGET...]    the same for N runs each
 #   tests/fuzz/run.sh replay [TARGET...]    run the saved findings once
+#   tests/fuzz/run.sh coverage [TARGET...]  line coverage by the corpora
 #
 # Targets: rules (parser + evaluator), answer (query parsing, answers,
 # real MX reading), shim (shim_answer() of shim/decide.c).  One process
@@ -42,11 +43,11 @@ mk_sources() {	# mk_sources FILE VARIABLE
 	sed -n "/^$2 *=/,/[^\\\\]\$/p" "$1" | grep -o '[a-z_/]*\.c'
 }
 
-# Compile each source to $out/obj; prints the object names.
+# Compile each source into $obj; prints the object names.
 objects() {	# objects FLAGS SOURCE...
 	flags=$1; shift
 	for s in "$@"; do
-		o="$out/obj/$(echo "$s" | tr / _ | sed 's/\.c$/.o/')"
+		o="$obj/$(echo "$s" | tr / _ | sed 's/\.c$/.o/')"
 		if [ ! -f "$o" ] || [ "$top/$s" -nt "$o" ] ||
 		    [ -n "$(find "$top/rules" "$top/answer" "$top/shim" "$fz" \
 		    -name '*.h' -newer "$o" 2>/dev/null | head -n1)" ]; then
@@ -57,25 +58,61 @@ objects() {	# objects FLAGS SOURCE...
 	done
 }
 
+# The project's sources each target runs (for the coverage report).
+sources() {	# sources TARGET
+	mk_sources rules/local.mk rules_librules_la_SOURCES
+	mk_sources answer/local.mk answer_libanswer_la_SOURCES
+	[ "$1" = shim ] && echo shim/decide.c
+}
+
+# build [cov]: the targets with the sanitizers into $out, or with clang's
+# coverage mapping and no sanitizer into $out/cov.
 build() {
-	mkdir -p "$out/obj" || return 1
+	bin=$out obj=$out/obj inst=$SAN
+	if [ "${1:-}" = cov ]; then
+		bin=$out/cov obj=$out/cov/obj
+		inst="-fprofile-instr-generate -fcoverage-mapping"
+	fi
+	mkdir -p "$obj" || return 1
 	# what configure's config.h gives the sources
 	[ -f "$out/config.h" ] || echo '#define _GNU_SOURCE 1' >"$out/config.h"
-	lib=$(objects "$SAN -fsanitize=fuzzer-no-link" \
+	lib=$(objects "$inst -fsanitize=fuzzer-no-link" \
 	    $(mk_sources rules/local.mk rules_librules_la_SOURCES) \
 	    $(mk_sources answer/local.mk answer_libanswer_la_SOURCES)) ||
 	    return 1
-	common=$(objects "$SAN -fsanitize=fuzzer-no-link" tests/fuzz/fuzz.c) ||
+	common=$(objects "$inst -fsanitize=fuzzer-no-link" tests/fuzz/fuzz.c) ||
 	    return 1
-	shim=$(objects "$SAN -fsanitize=fuzzer-no-link" shim/decide.c) ||
+	shim=$(objects "$inst -fsanitize=fuzzer-no-link" shim/decide.c) ||
 	    return 1
 	for t in $TARGETS; do
 		extra=""
 		[ "$t" = shim ] && extra=$shim
 		# shellcheck disable=SC2086
-		$cc $CFLAGS $CPPFLAGS $SAN -fsanitize=fuzzer \
+		$cc $CFLAGS $CPPFLAGS $inst -fsanitize=fuzzer \
 		    "$fz/fuzz_$t.c" $common $extra $lib $LIBS \
-		    -o "$out/fuzz_$t" || return 1
+		    -o "$bin/fuzz_$t" || return 1
+	done
+}
+
+# Line coverage of the project's code by each target's corpora (seeds and
+# what fuzzing added), per file, from llvm-cov.
+coverage() {
+	build cov || return 1
+	for t in $TARGETS; do
+		mkdir -p "$out/corpus/$t"
+		LLVM_PROFILE_FILE="$out/cov/$t.profraw" "$out/cov/fuzz_$t" \
+		    -runs=0 "$out/corpus/$t" "$fz/corpus/$t" \
+		    >"$out/cov/$t.log" 2>&1 || return 1
+		llvm-profdata merge -sparse "$out/cov/$t.profraw" \
+		    -o "$out/cov/$t.profdata" || return 1
+		echo "== fuzz_$t ($(ls "$out/corpus/$t" "$fz/corpus/$t" |
+		    grep -c .) inputs)"
+		# shellcheck disable=SC2046
+		llvm-cov report "$out/cov/fuzz_$t" \
+		    -instr-profile="$out/cov/$t.profdata" \
+		    $(sources "$t" | sed "s|^|$top/|") |
+		    sed "s|^$top/||" | awk '/^[a-z].*\.c |^TOTAL/ {
+			printf "  %-16s %5d lines, %7s run\n", $1, $8, $10 }'
 	done
 }
 
@@ -134,6 +171,10 @@ build)
 	build; exit $? ;;
 seeds)
 	seeds; exit $? ;;
+coverage)
+	shift
+	[ $# -gt 0 ] && TARGETS="$*"
+	coverage; exit $? ;;
 replay)
 	shift
 	[ $# -gt 0 ] && TARGETS="$*"
@@ -149,7 +190,8 @@ runs)
 	shift 2
 	set -- 0 "$@" ;;	# 0 seconds: no time limit
 ''|*[!0-9]*)
-	echo "usage: $0 build | seeds | replay | SECONDS | runs N [TARGET...]" >&2
+	echo "usage: $0 build | seeds | replay | coverage | SECONDS |" \
+	    "runs N [TARGET...]" >&2
 	exit 2 ;;
 esac
 secs=$1; shift
