@@ -12,10 +12,10 @@
 # serves, answered from cache by mxshimd and by Unbound as a forwarder
 # (both warmed first).  Every server runs THREADS threads (dnsmasq has
 # one).  Each measurement: dnsperf for SECONDS (default 10) at full speed
-# for queries per second, the best of ROUNDS (default 2) runs; then five
-# rounds of 5 s runs at a fixed rate (20,000 q/s, or half of that server's
-# best if less) with -v, the servers taking turns, for the median p50 and
-# p99 latency.  Every server is stopped by its PID.
+# for queries per second, the best of ROUNDS (default 3) runs; then five
+# 5 s runs at a fixed rate (20,000 q/s, or half of that server's best if
+# less) with -v for the median p50 and p99 latency.  The servers of a path
+# take turns in every round.  Every server is stopped by its PID.
 #
 # Results: bench/out/resolver/results.md (and the raw dnsperf outputs).
 # Only loopback is used.
@@ -25,7 +25,7 @@ TOP=$(pwd)
 OUT="$TOP/bench/out/resolver"
 MXSHIMD="$TOP/resolver/mxshimd"
 DUR=10
-ROUNDS=2
+ROUNDS=3
 RATE=20000		# queries per second of the latency runs
 while getopts l:r: o; do
 	case $o in
@@ -144,24 +144,18 @@ median() { sort -n | awk '{ v[NR] = $1 } END {
 qps_of() { sed -n 's/.*Queries per second:[[:space:]]*\([0-9.]*\).*/\1/p' "$1"; }
 lost_of() { sed -n 's/.*Queries lost:[[:space:]]*\([0-9]*\).*/\1/p' "$1"; }
 
-# throughput LABEL PORT QUERIES THREADS: the best of ROUNDS full-speed runs,
-# kept in $OUT/qps-LABEL as "qps lost".
+# throughput ROUND LABEL PORT QUERIES THREADS: one full-speed run; the
+# best so far is kept in $OUT/qps-LABEL as "qps lost".
 throughput() {
-	label=$1 port=$2 q=$3 t=$4
-	best=0 lost=0 r=1
-	while [ $r -le "$ROUNDS" ]; do
-		f="$OUT/dnsperf-$label-r$r.txt"
-		dnsperf -s 127.0.0.1 -p "$port" -d "$q" -l "$DUR" \
-		    -T "$t" -c $((8 * t)) -q $((500 * t)) >"$f" 2>&1 || true
-		v=$(qps_of "$f")
-		if awk -v a="${v:-0}" -v b="$best" 'BEGIN { exit !(a > b) }'; then
-			best=$v
-			lost=$(lost_of "$f")
-		fi
-		r=$((r + 1))
-	done
-	echo "$best $lost" >"$OUT/qps-$label"
-	echo "  $label: $best q/s (lost $lost)"
+	r=$1 label=$2 port=$3 q=$4 t=$5
+	f="$OUT/dnsperf-$label-r$r.txt"
+	dnsperf -s 127.0.0.1 -p "$port" -d "$q" -l "$DUR" \
+	    -T "$t" -c $((8 * t)) -q $((500 * t)) >"$f" 2>&1 || true
+	v=$(qps_of "$f")
+	best=$(cut -d' ' -f1 "$OUT/qps-$label")
+	if awk -v a="${v:-0}" -v b="$best" 'BEGIN { exit !(a > b) }'; then
+		echo "$v $(lost_of "$f")" >"$OUT/qps-$label"
+	fi
 }
 
 # latency ROUND LABEL PORT QUERIES: one 5 s run at a fixed rate, the same
@@ -181,18 +175,28 @@ latency() {
 		    v[int(NR * 0.99) + 1] * 1000 }' "$f" >>"$OUT/pct-$label"
 }
 
-# measure QUERIES THREADS LABEL PORT [LABEL PORT...]: throughput of each,
-# then five latency rounds taking the servers in turn (so a neighbour's
-# burst on a shared machine hits them alike), the median p50 and p99 of
-# each; appends "LABEL qps lost p50 p99 rate" to $OUT/figures.
+# measure QUERIES THREADS LABEL PORT [LABEL PORT...]: ROUNDS throughput
+# rounds then five latency rounds, the servers taking turns in each (so a
+# neighbour's burst on a shared machine hits them alike); the best
+# throughput and the median p50 and p99 of each server go to $OUT/figures
+# as "LABEL qps lost p50 p99 rate".
 measure() {
 	q=$1 t=$2
 	shift 2
 	list="$*"
 	while [ $# -ge 2 ]; do
-		throughput "$1" "$2" "$q" "$t"
+		echo "0 0" >"$OUT/qps-$1"
 		: >"$OUT/pct-$1"
 		shift 2
+	done
+	r=1
+	while [ $r -le "$ROUNDS" ]; do
+		set -- $list
+		while [ $# -ge 2 ]; do
+			throughput "$r" "$1" "$2" "$q" "$t"
+			shift 2
+		done
+		r=$((r + 1))
 	done
 	for r in 1 2 3 4 5; do
 		set -- $list
@@ -206,7 +210,8 @@ measure() {
 		p="$(cut -d' ' -f1 "$OUT/pct-$1" | median) $(cut -d' ' -f2 "$OUT/pct-$1" | median)"
 		echo "$1 $(cat "$OUT/qps-$1") $p $(cat "$OUT/rate-$1")" \
 		    >>"$OUT/figures"
-		echo "  $1: p50/p99 ms at $(cat "$OUT/rate-$1") q/s: $p"
+		echo "  $1: $(cut -d' ' -f1 "$OUT/qps-$1") q/s," \
+		    "p50/p99 ms at $(cat "$OUT/rate-$1") q/s: $p"
 		shift 2
 	done
 }
@@ -310,8 +315,8 @@ END {
   }
   printf "\nqueries/s: best of %s runs of %s s at full speed (lost: queries\n", rounds, dur
   printf "unanswered in that run); p50/p99: medians of five 5 s runs at a fixed\n"
-  printf "rate, %s queries/s or half of what the server did at full speed if less,\n", rate
-  printf "the servers taking turns.\n"
+  printf "rate, %s queries/s or half of what the server did at full speed if less.\n", rate
+  printf "The servers of a path take turns in every round.\n"
 }' "$OUT/figures" >"$OUT/results.md"
 {
 	echo
