@@ -103,7 +103,9 @@ run(const struct rules *set, const char *name, const struct rules_ctx *ctx,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct rules_load_opts	 opts = { .diag = check_diag };
+	/* limits small enough for inputs of -max_len to reach them */
+	struct rules_load_opts	 opts = { .diag = check_diag,
+				    .max_lines = 100, .max_errors = 3 };
 	char			 names[MAX_DERIVED][RULES_MAX_NAME + 1];
 	struct rules		*set;
 	size_t			 i, n;
