@@ -173,14 +173,7 @@ fuzz_check_result(const struct rules_result *res)
 		FUZZ_CHECK(r->host != NULL, "record without a host");
 		FUZZ_CHECK(strlen(r->host) <= RULES_MAX_NAME,
 		    "record host longer than RULES_MAX_NAME");
-		/*
-		 * Known, reported, not yet fixed: a real RRset that has a
-		 * root host among others ("MX 10 a.example", "MX 20 .") is
-		 * merged root and all by $adddns / USEDNS.  Reproducer:
-		 * tests/fuzz/crashes/answer-crash-fe811f63...  Drop the
-		 * "|| r->real" with the fix.
-		 */
-		FUZZ_CHECK(r->host[0] != '\0' || r->real,
+		FUZZ_CHECK(r->host[0] != '\0',
 		    "null MX merged with other records (spec 9)");
 		FUZZ_CHECK(!has_upper(r->host), "record host not lowercase");
 		FUZZ_CHECK(i == 0 || res->record[i - 1].pref <= r->pref,

@@ -113,23 +113,6 @@ check_remake(const struct answer_question *q)
 }
 
 /*
- * Known, reported, not yet fixed: rules_name_normalize() takes the dot of
- * an escaped final "\." (a label ending in a dot) for the trailing dot
- * and leaves a dangling backslash that ldns, hence answer_read_real_mx(),
- * refuses.  Reproducer:
- * tests/fuzz/crashes/answer-crash-b03a50c7...  Delete with the fix.
- */
-static int
-known_bad_normal(const char *name)
-{
-	size_t	n = strlen(name), i = n;
-
-	while (i > 0 && name[i - 1] == '\\')
-		i--;
-	return (n - i) % 2 == 1;
-}
-
-/*
  * The name the response in pkt is about (its question), when it is a
  * plain name; else add.example, whose rule merges the real MX records.
  */
@@ -163,8 +146,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case ANSWER_PARSE_OK:
 		answer_query(&q);
 		check_remake(&q);
-		if (rules_name_normalize(q.qname, name) >= 0 &&
-		    name[0] != '\0' && !known_bad_normal(name))
+		if (rules_name_normalize(q.qname, name) >= 0)
 			with_real(&q, name, data, size);
 		return 0;
 	case ANSWER_PARSE_FORMERR:
