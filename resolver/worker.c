@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -471,6 +472,23 @@ conn_idle(evutil_socket_t fd, short what, void *arg)
 	conn_maybe_free(c);
 }
 
+/*
+ * Out of descriptors: the pending connection would keep the listener
+ * readable and the loop spinning.  Give up the spare descriptor, accept
+ * and close the connection, take the spare back.
+ */
+static void
+shed_connection(struct worker *w, int listener)
+{
+	int s;
+
+	if (w->spare_fd != -1)
+		close(w->spare_fd);
+	if ((s = accept4(listener, NULL, NULL, SOCK_CLOEXEC)) != -1)
+		close(s);
+	w->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
 static void
 tcp_accept(evutil_socket_t fd, short what, void *arg)
 {
@@ -487,8 +505,11 @@ tcp_accept(evutil_socket_t fd, short what, void *arg)
 		plen = sizeof(peer);
 		s = accept4(fd, (struct sockaddr *)&peer, &plen,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (s == -1)
+		if (s == -1) {
+			if (errno == EMFILE || errno == ENFILE)
+				shed_connection(w, fd);
 			return;
+		}
 		if (w->nconn >= TCP_MAX_CONN ||
 		    (c = calloc(1, sizeof(*c))) == NULL) {
 			close(s);
@@ -631,6 +652,7 @@ worker_new(unsigned id, const struct config *cfg, int stop_fd, char *err,
 	}
 	w->id = id;
 	w->cfg = cfg;
+	w->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	/* one thread per base: no locking inside libevent */
 	if ((ec = event_config_new()) != NULL) {
 		event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
@@ -726,6 +748,8 @@ worker_free(struct worker *w)
 	cache_free(w->cache);
 	if (w->base != NULL)
 		event_base_free(w->base);
+	if (w->spare_fd != -1)
+		close(w->spare_fd);
 	free(w);
 }
 

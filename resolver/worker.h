@@ -51,6 +51,7 @@ struct worker {
 	size_t			 nconn;		/* open TCP connections */
 	struct tcp_conn		*conns;
 	int			 stopping;	/* ignore libunbound callbacks */
+	int			 spare_fd;	/* given up when out of fds */
 	struct query		*live;		/* waiting for upstream */
 	struct query		*spare;		/* free list */
 	struct event		*stop_ev;

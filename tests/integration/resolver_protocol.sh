@@ -115,6 +115,40 @@ fi
 kill -0 "$MXSHIMD_PID"
 t_ok $? "mxshimd is still running"
 
+# out of file descriptors: TCP connections are shed, nothing spins, UDP
+# still answered
+if command -v python3 >/dev/null; then
+	PF=$(t_port)
+	(ulimit -n 48; exec "$MXSHIMD" --rules "$T_DIR/rules.conf" \
+	    --listen "127.0.0.1@$PF" --upstream "127.0.0.1@$UP" \
+	    --foreground --threads 1) >>"$T_DIR/mxshimdf.log" 2>&1 &
+	pf=$!
+	T_PIDS="$T_PIDS $pf"
+	t_wait_port "$PF" tcp
+	python3 - "$PF" <<'PYEOF' &
+import socket, sys, time
+held = []
+for i in range(100):
+    try:
+        held.append(socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1))
+    except OSError:
+        pass
+time.sleep(3)
+PYEOF
+	held=$!
+	T_PIDS="$T_PIDS $held"
+	sleep 1.5
+	t1=$(awk '{ print $14 + $15 }' "/proc/$pf/stat")
+	sleep 1
+	t2=$(awk '{ print $14 + $15 }' "/proc/$pf/stat")
+	[ $((t2 - t1)) -lt 20 ]
+	t_ok $? "100 TCP clients with 48 descriptors: no busy loop ($((t2 - t1)) ticks in 1 s)"
+	t_is "$(mx $PF partner.example)" "10 smtp.myisp.example.;" \
+	    "... and UDP is still answered"
+	# its client ports must be free again before t_port picks ports
+	wait "$held"
+fi
+
 # the ACL: default loopback only; --allow replaces it
 P2=$(t_port)
 t_mxshimd "$P2" "$T_DIR/rules.conf" --upstream "127.0.0.1@$UP" \
