@@ -6,8 +6,9 @@
  *
  * Synthesized answers follow rules.md and mxshimd(8): the question is echoed
  * byte for byte (0x20 case kept), RD and CD are copied, QR and RA are set,
- * AA and AD are never set, an OPT record (1232 bytes, version 0, DO off:
- * we never sign) is present only when the query had one, and an answer that
+ * AA and AD are never set, an OPT record (1232 bytes, version 0, the
+ * query's DO bit copied as RFC 3225 asks; nothing is signed) is present
+ * only when the query had one, and an answer that
  * does not fit the size limit is cut to the header and question (and OPT)
  * with TC set.  Record owners point at the question name, so they carry the
  * client's case; other names are compressed.  Credentials never reach the

@@ -184,14 +184,16 @@ wr_rr(struct writer *w, uint16_t type, uint32_t ttl)
 	wr_u32(w, ttl);
 }
 
-/* Our OPT: 1232 bytes, version 0, DO off (we never sign). */
+/* Our OPT: 1232 bytes, version 0, the query's DO bit copied (RFC 3225
+ * says so; we never sign, so nothing else changes with it). */
 static void
-wr_opt(struct writer *w, int rcode)
+wr_opt(struct writer *w, const struct answer_question *q, int rcode)
 {
 	wr_bytes(w, "", 1);
 	wr_u16(w, LDNS_RR_TYPE_OPT);
 	wr_u16(w, ANSWER_MAX_UDP);
-	wr_u32(w, (uint32_t)((rcode >> 4) & EDNS_MAX_EXT) << 24);
+	wr_u32(w, (uint32_t)((rcode >> 4) & EDNS_MAX_EXT) << 24 |
+	    (q->do_bit ? 0x8000u : 0));
 	wr_u16(w, 0);
 }
 
@@ -263,7 +265,7 @@ wr_truncated(const struct answer_question *q, uint8_t *out, size_t size)
 	wr_header(&w, q, LDNS_RCODE_NOERROR);
 	wr_question(&w, q);
 	if (q->has_edns)
-		wr_opt(&w, 0);
+		wr_opt(&w, q, 0);
 	if (w.full) {
 		errno = ENOSPC;
 		return -1;
@@ -279,7 +281,7 @@ wr_finish(struct writer *w, const struct answer_question *q, uint16_t an,
     uint16_t ar)
 {
 	if (q->has_edns)
-		wr_opt(w, 0);
+		wr_opt(w, q, 0);
 	if (w->full)
 		return wr_truncated(q, ldns_buffer_begin(&w->b),
 		    ldns_buffer_capacity(&w->b));
@@ -370,7 +372,7 @@ answer_rcode(const struct answer_question *q, int rcode, uint8_t *out,
 	wr_header(&w, q, rcode);
 	wr_question(&w, q);
 	if (q->has_edns)
-		wr_opt(&w, rcode);
+		wr_opt(&w, q, rcode);
 	if (w.full) {
 		errno = ENOSPC;
 		return -1;

@@ -16,7 +16,7 @@ resolver_mxshimd_SOURCES = resolver/main.c \
 	resolver/log.c resolver/log.h
 resolver_mxshimd_CFLAGS = $(AM_CFLAGS) $(UNBOUND_CFLAGS) $(LDNS_CFLAGS)
 resolver_mxshimd_LDADD = rules/librules.la answer/libanswer.la \
-	$(UNBOUND_LIBS) $(LDNS_LIBS) -levent $(PTHREAD_LIBS)
+	$(UNBOUND_LIBS) $(LDNS_LIBS) $(LIBEVENT_LIBS) $(PTHREAD_LIBS)
 # what the resolver's tests, benchmark and example need in a tarball
 EXTRA_DIST += tests/integration/resolver_rules.sh \
 	tests/integration/resolver_protocol.sh \

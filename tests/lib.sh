@@ -72,10 +72,11 @@ t_skip_all() {
 	exit 0
 }
 
-# A free UDP+TCP port on 127.0.0.1 (best effort: random in 20000-59999).
+# A free UDP+TCP port on 127.0.0.1 (best effort: random in 20000-32767,
+# below the kernel's range for client ports, so no outgoing socket takes it).
 t_port() {
 	while :; do
-		p=$(( $(od -An -N2 -tu2 /dev/urandom) % 40000 + 20000 ))
+		p=$(( $(od -An -N2 -tu2 /dev/urandom) % 12768 + 20000 ))
 		if ! ss -Hlnu "sport = :$p" 2>/dev/null | grep -q . &&
 		   ! ss -Hlnt "sport = :$p" 2>/dev/null | grep -q .; then
 			echo "$p"; return
@@ -83,10 +84,11 @@ t_port() {
 	done
 }
 
-# t_wait_port PORT [PROTO]: wait up to 5 s for a listener on 127.0.0.1.
+# t_wait_port PORT [PROTO]: wait up to 15 s (sanitizer builds and a busy
+# machine are slow) for a listener on 127.0.0.1.
 t_wait_port() {
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt 300 ]; do
 		if [ "${2:-udp}" = tcp ]; then
 			ss -Hlnt "sport = :$1" | grep -q . && return 0
 		else

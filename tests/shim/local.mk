@@ -12,4 +12,4 @@ EXTRA_DIST += tests/shim/ns.sh tests/shim/zone.conf \
 	tests/integration/shim_res.sh tests/integration/shim_context.sh \
 	tests/integration/shim_addr.sh tests/integration/shim_threads.sh \
 	tests/integration/shim_run.sh tests/integration/shim_postfix.sh \
-	bench/shim/run.sh bench/shim/resbench.c doc/mxshim-run.section.txt
+	bench/shim/run.sh bench/shim/resbench.c

@@ -543,10 +543,16 @@ Test(mx, opt_only_when_query_had_one)
 	    sizeof(out)));
 	cr_assert(ldns_pkt_edns(p));
 	cr_assert_eq(ldns_pkt_edns_udp_size(p), ANSWER_MAX_UDP);
-	cr_assert_not(ldns_pkt_edns_do(p), "we never sign: DO off");
+	cr_assert(ldns_pkt_edns_do(p), "RFC 3225: the query's DO is copied");
 	cr_assert_not(ldns_pkt_ad(p));
 	cr_assert_eq(ldns_pkt_edns_version(p), 0);
 	cr_assert_eq(ldns_pkt_arcount(p), 0, "OPT is not a record to ldns");
+	ldns_pkt_free(p);
+	o.do_bit = 0;
+	parse_ok("example.com", &o, &q);
+	p = read_answer(out, answer_mx(&q, &res, answer_udp_limit(&q), out,
+	    sizeof(out)));
+	cr_assert_not(ldns_pkt_edns_do(p), "no DO asked, none answered");
 	ldns_pkt_free(p);
 }
 
