@@ -14,4 +14,3 @@ answer_bench_answer_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)
 answer_bench_answer_LDADD = answer/libanswer.la rules/librules.la $(LDNS_LIBS)
 
 # libFuzzer target; how to build it is in its header comment.
-EXTRA_DIST += answer/fuzz_answer.c

@@ -51,7 +51,8 @@ struct rules;	/* opaque, immutable once loaded */
 
 /* ---- loading ---------------------------------------------------------- */
 
-/* One diagnostic: error or warning, with its position (1-based). */
+/* One diagnostic: error or warning, with its position (1-based; line 0
+ * and column 0 when it is about the whole file, e.g. "N more warnings"). */
 struct rules_diag {
 	const char	*file;
 	unsigned	 line;

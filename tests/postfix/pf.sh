@@ -122,11 +122,12 @@ pf_stop() {
 }
 
 # pf_send TAG FROM TO: submit a small message with Message-ID <TAG@mta.test>
-# the way local programs do (sendmail -> postdrop -> pickup).
+# the way local programs do (sendmail -> postdrop -> pickup).  Bounded:
+# with Postfix not running, sendmail would wait for it forever.
 pf_send() {
 	printf 'From: %s\nTo: %s\nSubject: mxshim test %s\nMessage-ID: <%s@mta.test>\n\nThis message is %s.\n' \
 	    "$2" "$3" "$1" "$1" "$1" |
-	    sendmail -C "$PF" -f "$2" -- "$3"
+	    timeout 30 sendmail -C "$PF" -f "$2" -- "$3"
 }
 
 # pf_qid TAG: the queue ID cleanup gave the message (empty if not yet).
