@@ -190,29 +190,12 @@ render_line(struct imp_buf *b, const struct imp_line *l, int disabled)
 	    l->tokens[0] ? " " : "", l->tokens);
 }
 
-struct first_error {
-	char	msg[512];
-	int	found;
-};
-
-static void
-keep_first_error(void *arg, const struct rules_diag *d)
-{
-	struct first_error *fe = arg;
-
-	if (!d->is_error || fe->found)
-		return;
-	snprintf(fe->msg, sizeof(fe->msg), "column %u: %s", d->column,
-	    d->message);
-	fe->found = 1;
-}
-
 /* Load the lines of e; returns 0 when the engine accepts them. */
 static int
 entry_check(struct imp_doc *doc, const struct imp_entry *e)
 {
 	struct rules_load_opts opts = { 0 };
-	struct first_error fe = { .found = 0 };
+	struct rules_first fe = { .found = 0 };
 	struct imp_buf b = { 0 };
 	struct rules *set;
 	size_t i;
@@ -224,7 +207,7 @@ entry_check(struct imp_doc *doc, const struct imp_entry *e)
 		imp_error(doc, e->src_line, "out of memory");
 		return -1;
 	}
-	opts.diag = keep_first_error;
+	opts.diag = rules_first_error;
 	opts.diag_arg = &fe;
 	set = rules_load_buffer(doc->srcname, b.s ? b.s : "", b.len, &opts);
 	free(b.s);
@@ -232,8 +215,12 @@ entry_check(struct imp_doc *doc, const struct imp_entry *e)
 		rules_free(set);
 		return 0;
 	}
-	imp_error(doc, e->src_line, "cannot be written as an override (%s)",
-	    fe.found ? fe.msg : "rejected");
+	if (fe.found)
+		imp_error(doc, e->src_line, "cannot be written as an override "
+		    "(column %u: %s)", fe.column, fe.message);
+	else
+		imp_error(doc, e->src_line, "cannot be written as an override "
+		    "(rejected)");
 	return -1;
 }
 

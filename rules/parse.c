@@ -47,6 +47,19 @@ diag_emit(struct parse_state *ps, const char *at, int is_error,
 	ps->opts->diag(ps->opts->diag_arg, &d);
 }
 
+void
+rules_first_error(void *arg, const struct rules_diag *d)
+{
+	struct rules_first *first = arg;
+
+	if (!d->is_error || first->found)
+		return;
+	first->found = 1;
+	first->line = d->line;
+	first->column = d->column;
+	snprintf(first->message, sizeof(first->message), "%s", d->message);
+}
+
 int
 parse_error(struct parse_state *ps, const char *at, const char *fmt, ...)
 {

@@ -64,6 +64,21 @@ struct rules_diag {
 /* Called once per diagnostic, in file order.  May be NULL. */
 typedef void rules_diag_fn(void *arg, const struct rules_diag *d);
 
+/*
+ * A diag callback for callers that report only the first error of a
+ * rejected file: set opts.diag = rules_first_error and opts.diag_arg to a
+ * zeroed struct rules_first; after a failed load, found says whether a
+ * diagnostic was kept (else the failure was I/O: see errno).
+ */
+struct rules_first {
+	int		found;
+	unsigned	line;
+	unsigned	column;
+	char		message[512];
+};
+
+rules_diag_fn rules_first_error;
+
 struct rules_load_opts {
 	rules_diag_fn	*diag;		/* where errors and warnings go */
 	void		*diag_arg;

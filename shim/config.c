@@ -27,29 +27,11 @@
 static struct shim_config	conf;
 static pthread_once_t		conf_once = PTHREAD_ONCE_INIT;
 
-/* The first error of a rejected file, for the one stderr line. */
-struct first_error {
-	char	text[512];
-	int	seen;
-};
-
-static void
-keep_first_error(void *arg, const struct rules_diag *d)
-{
-	struct first_error	*fe = arg;
-
-	if (!d->is_error || fe->seen)
-		return;
-	fe->seen = 1;
-	snprintf(fe->text, sizeof(fe->text), "%s:%u:%u: %s", d->file, d->line,
-	    d->column, d->message);
-}
-
 static void
 load_rules(void)
 {
-	struct first_error	 fe = { .seen = 0 };
-	struct rules_load_opts	 opts = { .diag = keep_first_error,
+	struct rules_first	 fe = { .found = 0 };
+	struct rules_load_opts	 opts = { .diag = rules_first_error,
 				    .diag_arg = &fe };
 	const char		*path = getenv("MXSHIM_RULES");
 
@@ -58,9 +40,9 @@ load_rules(void)
 	conf.set = rules_load_file(path, &opts);
 	if (conf.set != NULL)
 		return;
-	if (fe.seen)
-		fprintf(stderr, "libmxshim: %s; MX lookups fail temporarily\n",
-		    fe.text);
+	if (fe.found)
+		fprintf(stderr, "libmxshim: %s:%u:%u: %s; MX lookups fail "
+		    "temporarily\n", path, fe.line, fe.column, fe.message);
 	else
 		fprintf(stderr, "libmxshim: cannot load %s: %s; MX lookups "
 		    "fail temporarily\n", path, strerror(errno));
