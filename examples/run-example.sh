@@ -19,14 +19,14 @@ rules=examples/overrides.conf
 
 dport=$(t_port)
 echo "\$ mxshimd --rules $rules --listen 127.0.0.1@$dport --upstream 127.0.0.1@$uport --foreground &"
-resolver/mxshimd --rules "$rules" --listen "127.0.0.1@$dport" \
-    --upstream "127.0.0.1@$uport" --foreground 2>"$T_DIR/mxshimd.log" &
+# ($MXSHIMD_WRAPPER: tests/valgrind.sh runs it under valgrind)
+$MXSHIMD_WRAPPER resolver/mxshimd --rules "$rules" \
+    --listen "127.0.0.1@$dport" --upstream "127.0.0.1@$uport" --foreground \
+    2>"$T_DIR/mxshimd.log" &
 T_PIDS="$T_PIDS $!"
 t_wait_port "$dport" || { cat "$T_DIR/mxshimd.log" >&2; exit 1; }
-i=0	# it binds before it says what it serves
-while ! grep -q serving "$T_DIR/mxshimd.log" && [ $i -lt 50 ]; do
-	sleep 0.1; i=$((i + 1))
-done
+# it binds before it says what it serves
+t_wait_for grep -q serving "$T_DIR/mxshimd.log"
 cat "$T_DIR/mxshimd.log"
 ask() {
 	echo

@@ -11,6 +11,35 @@ T_N=0
 T_FAILED=0
 T_PIDS=""
 T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mxshim-test.XXXXXX")
+# t_wrap WRAPPER: run mxshimd under WRAPPER from now on, as
+# `$MXSHIMD_WRAPPER "$MXSHIMD" ...` (valgrind: tests/valgrind.inc; the
+# wrapper must exec mxshimd in its own process, so that $! is mxshimd's
+# PID), and wait 4 times longer for everything (T_SLOW), so that normal
+# runs keep their short timeouts.  An empty WRAPPER: mxshimd itself.
+t_wrap() {
+	MXSHIMD_WRAPPER=$1
+	T_SLOW=1
+	[ -z "$MXSHIMD_WRAPPER" ] || T_SLOW=4
+	# dig's short timeouts, for every dig of the tests
+	T_DIGOPTS="+time=$((2 * T_SLOW)) +tries=1"
+}
+# tests/valgrind.sh sets MXSHIMD_WRAPPER in the environment
+t_wrap "${MXSHIMD_WRAPPER:-}"
+
+# t_wait_for COMMAND...: run COMMAND every 0.1 s until it succeeds, for
+# up to 5 s (times T_SLOW); 0 when it did.
+t_wait_for() {
+	i=0
+	until "$@"; do
+		[ $i -lt $((50 * T_SLOW)) ] || return 1
+		sleep 0.1; i=$((i + 1))
+	done
+}
+
+# t_gone PID: whether the process has ended (for t_wait_for).
+t_gone() {
+	! kill -0 "$1" 2>/dev/null
+}
 
 t_cleanup() {
 	# `|| :` everywhere: callers may run under set -e
@@ -19,11 +48,7 @@ t_cleanup() {
 	done
 	for pid in $T_PIDS; do
 		# give each a moment, then insist
-		i=0
-		while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
-			sleep 0.1; i=$((i + 1))
-		done
-		kill -9 "$pid" 2>/dev/null || :
+		t_wait_for t_gone "$pid" || kill -9 "$pid" 2>/dev/null || :
 	done
 	[ -n "${T_KEEP:-}" ] || rm -rf "$T_DIR"
 }
@@ -84,11 +109,11 @@ t_port() {
 	done
 }
 
-# t_wait_port PORT [PROTO]: wait up to 15 s (sanitizer builds and a busy
-# machine are slow) for a listener on 127.0.0.1.
+# t_wait_port PORT [PROTO]: wait up to 15 s times T_SLOW (sanitizer builds
+# and a busy machine are slow) for a listener on 127.0.0.1.
 t_wait_port() {
 	i=0
-	while [ $i -lt 300 ]; do
+	while [ $i -lt $((300 * T_SLOW)) ]; do
 		if [ "${2:-udp}" = tcp ]; then
 			ss -Hlnt "sport = :$1" | grep -q . && return 0
 		else
@@ -133,8 +158,9 @@ UBEOF
 	t_wait_port "$1"
 }
 
-# t_dig PORT ARGS...: dig against 127.0.0.1@PORT, short timeouts.
+# t_dig PORT ARGS...: dig against 127.0.0.1@PORT, short timeouts (2 s
+# times T_SLOW).
 t_dig() {
 	port=$1; shift
-	dig @127.0.0.1 -p "$port" +time=2 +tries=1 "$@"
+	dig @127.0.0.1 -p "$port" $T_DIGOPTS "$@"
 }

@@ -20,7 +20,8 @@ UP=5300
 RULES="$TOP/tests/postfix/overrides.conf"
 t_unbound $UP "$TOP/tests/postfix/zones.conf" ||
     t_skip_all "unbound did not start"
-"$MXSHIMD" --rules "$RULES" --listen 127.0.0.1@53 --upstream 127.0.0.1@$UP \
+$MXSHIMD_WRAPPER "$MXSHIMD" \
+    --rules "$RULES" --listen 127.0.0.1@53 --upstream 127.0.0.1@$UP \
     --foreground >"$T_DIR/mxshimd.log" 2>&1 &
 T_PIDS="$T_PIDS $!"
 t_wait_port 53 && t_wait_port 53 tcp

@@ -14,14 +14,15 @@ UP=5300
 RULES="$TOP/tests/postfix/overrides.conf"
 t_unbound $UP "$TOP/tests/postfix/zones.conf" ||
     t_skip_all "unbound did not start"
-"$MXSHIMD" --rules "$RULES" --listen 127.0.0.1@53 --upstream 127.0.0.1@$UP \
+$MXSHIMD_WRAPPER "$MXSHIMD" \
+    --rules "$RULES" --listen 127.0.0.1@53 --upstream 127.0.0.1@$UP \
     --foreground --timeout 1000 >"$T_DIR/mxshimd.log" 2>&1 &
 T_PIDS="$T_PIDS $!"
 t_wait_port 53 && t_wait_port 53 tcp
 t_ok $? "mxshimd listens on 127.0.0.1:53"
 
 # What Postfix's resolver will be told (resolv.conf: 127.0.0.1).
-d() { dig +short +time=2 +tries=1 "$@" | tr '\n' ';'; }
+d() { dig +short $T_DIGOPTS "$@" | tr '\n' ';'; }
 t_is "$(d partner.example MX)" "10 smtp.isp.example.;" \
     "dig: partner.example is overridden to the relay"
 t_is "$(d plain.example MX)" "10 mx.example.;" \

@@ -13,12 +13,12 @@ t_unbound "$UP" "$T_DIR/zones.conf" || t_skip_all "unbound did not start"
 printf 'good.example relay.example\nbad.example relay.example $priority:70000\n' \
     >"$T_DIR/bad.conf"
 P=$(t_port)
-"$MXSHIMD" --rules "$T_DIR/bad.conf" --listen "127.0.0.1@$P" \
+$MXSHIMD_WRAPPER "$MXSHIMD" --rules "$T_DIR/bad.conf" --listen "127.0.0.1@$P" \
     --upstream "127.0.0.1@$UP" --foreground >"$T_DIR/bad.out" 2>&1
 t_ok $(( $? == 0 )) "a rules file with an error: non-zero exit"
 t_like "$(cat "$T_DIR/bad.out")" "bad\.conf:2:[0-9]+: " \
     "the error names FILE:LINE:COLUMN"
-"$MXSHIMD" --rules "$T_DIR/missing.conf" --foreground \
+$MXSHIMD_WRAPPER "$MXSHIMD" --rules "$T_DIR/missing.conf" --foreground \
     --upstream "127.0.0.1@$UP" >"$T_DIR/missing.out" 2>&1
 t_ok $(( $? == 0 )) "a missing rules file: non-zero exit"
 t_like "$(cat "$T_DIR/missing.out")" "missing\.conf: No such file" \
@@ -26,17 +26,18 @@ t_like "$(cat "$T_DIR/missing.out")" "missing\.conf: No such file" \
 
 # forwarding to ourselves is refused
 printf 'good.example relay.example\n' >"$T_DIR/good.conf"
-"$MXSHIMD" --rules "$T_DIR/good.conf" --listen "127.0.0.1@$P" \
+$MXSHIMD_WRAPPER "$MXSHIMD" --rules "$T_DIR/good.conf" --listen "127.0.0.1@$P" \
     --upstream "127.0.0.1@$P" --foreground >"$T_DIR/loop.out" 2>&1
 t_ok $(( $? == 0 )) "--upstream equal to --listen: refused"
 t_like "$(cat "$T_DIR/loop.out")" "upstream 127\.0\.0\.1@$P is mxshimd itself" \
     "... saying why"
-"$MXSHIMD" --rules "$T_DIR/good.conf" --listen "0.0.0.0@$P" \
+$MXSHIMD_WRAPPER "$MXSHIMD" --rules "$T_DIR/good.conf" --listen "0.0.0.0@$P" \
     --upstream "127.0.0.1@$P" --foreground >"$T_DIR/loop1.out" 2>&1
 t_ok $(( $? == 0 )) "--upstream on a local address of a wildcard --listen: refused"
 t_like "$(cat "$T_DIR/loop1.out")" "would loop" "... saying why"
 printf 'search example\nnameserver 127.0.0.1\n' >"$T_DIR/resolv.conf"
-"$MXSHIMD" --rules "$T_DIR/good.conf" --resolv-conf "$T_DIR/resolv.conf" \
+$MXSHIMD_WRAPPER "$MXSHIMD" \
+    --rules "$T_DIR/good.conf" --resolv-conf "$T_DIR/resolv.conf" \
     --foreground >"$T_DIR/loop2.out" 2>&1
 t_ok $(( $? == 0 )) "resolv.conf naming 127.0.0.1 with the default listener: refused"
 t_like "$(cat "$T_DIR/loop2.out")" "upstream 127\.0\.0\.1@53 from .*resolv\.conf is mxshimd itself.*would loop" \
@@ -66,8 +67,8 @@ if command -v dnsperf >/dev/null; then
 	printf 'reload.example b.relay.example\n' >"$T_DIR/b.conf"
 	cp "$T_DIR/a.conf" "$T_DIR/rules.conf"
 	kill -HUP "$MXSHIMD_PID"
-	dnsperf -s 127.0.0.1 -p "$P" -d "$T_DIR/q.txt" -l 3 -Q 3000 \
-	    >"$T_DIR/perf.out" 2>&1 &
+	dnsperf -s 127.0.0.1 -p "$P" -d "$T_DIR/q.txt" -l 3 \
+	    -Q $((3000 / T_SLOW)) >"$T_DIR/perf.out" 2>&1 &
 	perf=$!
 	i=0
 	while [ $i -lt 20 ]; do
@@ -94,10 +95,7 @@ fi
 
 # SIGTERM: clean exit
 kill -TERM "$MXSHIMD_PID"
-i=0
-while kill -0 "$MXSHIMD_PID" 2>/dev/null && [ $i -lt 50 ]; do
-	sleep 0.1; i=$((i + 1))
-done
+t_wait_for t_gone "$MXSHIMD_PID"
 wait "$MXSHIMD_PID"
 t_is "$?" "0" "SIGTERM: exit status 0"
 
@@ -121,10 +119,13 @@ t_is "$?" "0" "SIGINT: exit status 0"
 
 # detaching, --pidfile, --user
 P3=$(t_port)
-"$MXSHIMD" --rules "$T_DIR/rules.conf" --listen "127.0.0.1@$P3" \
+$MXSHIMD_WRAPPER "$MXSHIMD" \
+    --rules "$T_DIR/rules.conf" --listen "127.0.0.1@$P3" \
     --upstream "127.0.0.1@$UP" --pidfile "$T_DIR/mxshimd.pid" --user nobody
 t_is "$?" "0" "without --foreground: the starting process exits 0"
 t_wait_port "$P3"
+# it binds before it detaches and writes the file
+t_wait_for test -s "$T_DIR/mxshimd.pid"
 pid=$(cat "$T_DIR/mxshimd.pid" 2>/dev/null)
 T_PIDS="$T_PIDS $pid"
 t_like "$pid" "^[0-9]+$" "--pidfile holds the daemon's PID"
@@ -133,10 +134,6 @@ t_is "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" \
 t_is "$(mx $P3 partner.example)" "10 smtp.myisp.example.;" \
     "the daemon answers"
 kill -TERM "$pid"
-i=0
-while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-! kill -0 "$pid" 2>/dev/null
+t_wait_for t_gone "$pid"
 t_ok $? "the daemon stops on SIGTERM"
 t_done

@@ -41,22 +41,19 @@ t_like "$(t_dig $P +dnssec plain.example MX)" "EDNS: version: 0, flags: do;" \
     "relayed: DO bit echoed"
 
 # truncation and TCP (RFC 7766)
-count() {	# answers in a dig output
-	sed -n 's/.*ANSWER: \([0-9]*\),.*/\1/p' | head -1
-}
 t_is "$(flags $P +noedns +ignore bigmx.example MX)" "qr ra rd tc " \
     "synthesized answer over 512 bytes without EDNS: TC"
-t_is "$(t_dig $P +noedns +ignore bigmx.example MX | count)" "0" \
+t_is "$(answers $P +noedns +ignore bigmx.example MX)" "0" \
     "... with no records"
-t_is "$(t_dig $P +bufsize=1232 bigmx.example MX | count)" "12" \
+t_is "$(answers $P +bufsize=1232 bigmx.example MX)" "12" \
     "the same fits the advertised 1232"
-t_is "$(t_dig $P +noedns +tcp bigmx.example MX | count)" "12" \
+t_is "$(answers $P +noedns +tcp bigmx.example MX)" "12" \
     "TCP: the whole answer"
 t_is "$(flags $P +bufsize=4096 +ignore big.example MX)" "qr ra rd tc " \
     "relayed answer over 1232 bytes: TC even when 4096 is advertised"
-t_is "$(t_dig $P +tcp big.example MX | count)" "40" \
+t_is "$(answers $P +tcp big.example MX)" "40" \
     "relayed over TCP: all 40 records"
-t_is "$(t_dig $P +ignore +noedns big.example MX | count)" "0" \
+t_is "$(answers $P +ignore +noedns big.example MX)" "0" \
     "relayed, truncated: no records"
 out=$(t_dig $P +tcp +keepopen partner.example MX plain.example MX \
     corp.internal MX big.example MX)
@@ -119,9 +116,10 @@ t_ok $? "mxshimd is still running"
 # still answered
 if command -v python3 >/dev/null; then
 	PF=$(t_port)
-	(ulimit -n 48; exec "$MXSHIMD" --rules "$T_DIR/rules.conf" \
-	    --listen "127.0.0.1@$PF" --upstream "127.0.0.1@$UP" \
-	    --foreground --threads 1) >>"$T_DIR/mxshimdf.log" 2>&1 &
+	(ulimit -n 48; exec $MXSHIMD_WRAPPER "$MXSHIMD" \
+	    --rules "$T_DIR/rules.conf" --listen "127.0.0.1@$PF" \
+	    --upstream "127.0.0.1@$UP" --foreground --threads 1) \
+	    >>"$T_DIR/mxshimdf.log" 2>&1 &
 	pf=$!
 	T_PIDS="$T_PIDS $pf"
 	t_wait_port "$PF" tcp
@@ -162,26 +160,27 @@ t_is "$(status $P2 -b 127.0.0.2 partner.example MX)" "NOERROR" \
 
 # a wildcard listener answers from the address it was asked on
 PW=$(t_port)
-"$MXSHIMD" --rules "$T_DIR/rules.conf" --listen "0.0.0.0@$PW" \
-    --upstream "127.0.0.1@$UP" --foreground >>"$T_DIR/mxshimdw.log" 2>&1 &
+$MXSHIMD_WRAPPER "$MXSHIMD" --rules "$T_DIR/rules.conf" \
+    --listen "0.0.0.0@$PW" --upstream "127.0.0.1@$UP" --foreground \
+    >>"$T_DIR/mxshimdw.log" 2>&1 &
 T_PIDS="$T_PIDS $!"
 t_wait_port "$PW"
-t_is "$(dig @127.0.0.2 -p "$PW" +time=2 +tries=1 +short partner.example MX)" \
+t_is "$(dig @127.0.0.2 -p "$PW" $T_DIGOPTS +short partner.example MX)" \
     "10 smtp.myisp.example." "0.0.0.0 listener: the answer comes from 127.0.0.2"
-t_is "$(dig @127.0.0.3 -p "$PW" +time=2 +tries=1 +short plain.example TXT)" \
+t_is "$(dig @127.0.0.3 -p "$PW" $T_DIGOPTS +short plain.example TXT)" \
     '"hello"' "... and a relayed one from 127.0.0.3"
 
 # IPv6 listener
 if ip -6 addr show dev lo 2>/dev/null | grep -q '::1/128'; then
 	P6=$(t_port)
-	"$MXSHIMD" --rules "$T_DIR/rules.conf" --listen "::1@$P6" \
-	    --upstream "127.0.0.1@$UP" --foreground \
+	$MXSHIMD_WRAPPER "$MXSHIMD" --rules "$T_DIR/rules.conf" \
+	    --listen "::1@$P6" --upstream "127.0.0.1@$UP" --foreground \
 	    >>"$T_DIR/mxshimd6.log" 2>&1 &
 	T_PIDS="$T_PIDS $!"
-	sleep 0.5
-	t_is "$(dig @::1 -p "$P6" +time=2 +tries=1 +short partner.example MX)" \
+	t_wait_port "$P6" && t_wait_port "$P6" tcp
+	t_is "$(dig @::1 -p "$P6" $T_DIGOPTS +short partner.example MX)" \
 	    "10 smtp.myisp.example." "IPv6 listener ::1@PORT, UDP"
-	t_is "$(dig @::1 -p "$P6" +time=2 +tries=1 +tcp +short partner.example MX)" \
+	t_is "$(dig @::1 -p "$P6" $T_DIGOPTS +tcp +short partner.example MX)" \
 	    "10 smtp.myisp.example." "IPv6 listener, TCP"
 else
 	t_ok 0 "# SKIP no ::1 on lo"
