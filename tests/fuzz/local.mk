@@ -1,4 +1,4 @@
-# Hardening: fuzzing and the sanitizer build.
+# Hardening: fuzzing, the sanitizer build and valgrind.
 #
 # The fuzz targets are built by tests/fuzz/run.sh with clang itself
 # (-fsanitize=fuzzer,address,undefined), whatever compiler configure
@@ -6,6 +6,9 @@
 # target for FUZZ_SECONDS; tests/integration/fuzz_build.sh keeps them
 # building in the suite.  `make sanitize` builds a copy of the tree with
 # --enable-sanitizers and runs the suite there (tests/sanitize.sh).
+# `make valgrind` runs the tests that start mxshimd with mxshimd under
+# memcheck (tests/valgrind.sh); tests/integration/resolver_valgrind.sh
+# keeps one flow of it in the suite.
 FUZZ_SECONDS = 300
 
 fuzz:
@@ -15,10 +18,15 @@ fuzz:
 sanitize:
 	$(SHELL) $(srcdir)/tests/sanitize.sh
 
-.PHONY: fuzz sanitize
+valgrind: check-build
+	$(SHELL) $(srcdir)/tests/valgrind.sh
+
+.PHONY: fuzz sanitize valgrind
 
 EXTRA_DIST += tests/fuzz/local.mk tests/fuzz/run.sh tests/fuzz/fuzz.h \
 	tests/fuzz/fuzz.c tests/fuzz/fuzz_rules.c tests/fuzz/fuzz_answer.c \
 	tests/fuzz/fuzz_shim.c tests/fuzz/mkseeds.c tests/fuzz/rules.dict \
 	tests/fuzz/ubsan.supp tests/fuzz/corpus tests/fuzz/crashes \
-	tests/integration/fuzz_build.sh tests/sanitize.sh
+	tests/integration/fuzz_build.sh tests/sanitize.sh \
+	tests/valgrind.sh tests/valgrind.inc tests/valgrind.supp \
+	tests/integration/resolver_valgrind.sh
