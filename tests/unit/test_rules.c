@@ -44,7 +44,8 @@ Test(file, line_longer_than_4096_is_an_error)
 
 Test(file, nul_byte_is_an_error)
 {
-	struct rules_load_opts opts = { collect_diag, &fx_diags, 0, 0, 0 };
+	struct rules_load_opts opts = { .diag = collect_diag,
+	    .diag_arg = &fx_diags };
 
 	memset(&fx_diags, 0, sizeof(fx_diags));
 	cr_assert_null(rules_load_buffer("t", "x.example h\0x\n", 14, &opts));
@@ -87,7 +88,8 @@ Test(file, token_without_dollar_is_an_error)
 
 Test(file, line_limit_is_enforced)
 {
-	struct rules_load_opts opts = { collect_diag, &fx_diags, 0, 2, 0 };
+	struct rules_load_opts opts = { .diag = collect_diag,
+	    .diag_arg = &fx_diags, .max_lines = 2 };
 	const char *t = "a.example h\nb.example h\nc.example h\n";
 
 	memset(&fx_diags, 0, sizeof(fx_diags));
