@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -153,13 +154,16 @@ detach(void)
 static int
 reload(const char *path, const struct stat *expect)
 {
-	struct rules *set;
+	struct rules	*set;
+	int		 rc;
 
 	if ((set = load_rules(path, expect)) == NULL) {
-		if (errno == EAGAIN)
-			return -1;
-		log_err("%s: keeping the rules loaded before", path);
-		return 0;
+		rc = errno == EAGAIN ? -1 : 0;
+		/* what was parsed was freed: as big as a set, give it back */
+		malloc_trim(0);
+		if (rc == 0)
+			log_err("%s: keeping the rules loaded before", path);
+		return rc;
 	}
 	if (ruleset_publish(set) == -1) {
 		rules_free(set);

@@ -223,6 +223,8 @@ notloaded=$(grep -c 'rules not loaded' "$OUT/mxshimd-kept.log" || true)
 loaded=$(grep -c 'loaded [0-9]* rules from' "$OUT/mxshimd-kept.log" || true)
 RSS_WARM=$(awk -v d="$DUR" '$1 >= d / 6 && $1 < d / 3 && $2 > 0 &&
 	(m == "" || $2 < m) { m = $2 } END { print m }' "$OUT/rss")
+RSS_LATE=$(awk -v d="$DUR" '$1 >= d - d / 6 && $2 > 0 &&
+	(m == "" || $2 < m) { m = $2 } END { print m }' "$OUT/rss")
 RSS_MAX=$(awk '$2 > m { m = $2 } END { print m }' "$OUT/rss")
 flat=$(awk -v e="$RSS_END" -v w="$RSS_WARM" -v m="$MARGIN" \
     'BEGIN { print (e <= w * (1 + m / 100)) ? 0 : 1 }')
@@ -244,8 +246,8 @@ row "served at the end: last valid version" "${FINAL#ok } (want $lastvalid)" \
 row "invalid versions logged FILE:LINE:COLUMN and rejected" \
     "$rejected of $ninv ($notloaded rejections, $loaded loads)" \
     "$((rejected != ninv || notloaded < ninv))"
-row "RSS start / after warm-up / max / end" \
-    "$(mb "$RSS_START") / $(mb "$RSS_WARM") / $(mb "$RSS_MAX") / $(mb "$RSS_END")" \
+row "RSS start / after warm-up / max / end (lowest in the last $((DUR / 6)) s)" \
+    "$(mb "$RSS_START") / $(mb "$RSS_WARM") / $(mb "$RSS_MAX") / $(mb "$RSS_END") ($(mb "$RSS_LATE"))" \
     "$flat"
 {
 	echo
