@@ -70,17 +70,20 @@ load_rules(const char *path, const struct stat *expect)
 {
 	struct rules_load_opts	opts = { .diag = diag, .expect = expect };
 	struct rules		*set;
+	int			 saved;
 
 	errno = 0;
 	if ((set = rules_load_file(path, &opts)) != NULL)
 		return set;
-	if (errno == EAGAIN) {
+	saved = errno;
+	if (saved == EAGAIN)
 		log_warn("%s: changed while it was read: not loaded", path);
-		return NULL;
+	else {
+		if (saved != 0)
+			log_err("%s: %s", path, strerror(saved));
+		log_err("%s: rules not loaded", path);
 	}
-	if (errno != 0)
-		log_err("%s: %s", path, strerror(errno));
-	log_err("%s: rules not loaded", path);
+	errno = saved;	/* the caller tells EAGAIN from the rest */
 	return NULL;
 }
 
