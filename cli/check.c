@@ -42,7 +42,7 @@ cmd_check(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct rules_load_opts	 opts = { cli_print_diag, NULL, 0, 0, 0 };
+	struct rules_load_opts	 opts = { .diag = cli_print_diag };
 	int			 errors = 0;
 	struct rules		*set;
 	const char		*path = CLI_DEFAULT_RULES;

@@ -354,7 +354,7 @@ int
 cmd_route(int argc, char **argv)
 {
 	struct route_opts	 o;
-	struct rules_load_opts	 lo = { cli_print_diag, NULL, 0, 0, 0 };
+	struct rules_load_opts	 lo = { .diag = cli_print_diag };
 	struct rules		*set;
 	int			 rc, errors = 0;
 

@@ -108,7 +108,7 @@ find_shim(char *out, size_t len)
 static int
 check_rules(const char *path, char *abs, size_t len)
 {
-	struct rules_load_opts	 opts = { cli_print_diag, NULL, 0, 0, 0 };
+	struct rules_load_opts	 opts = { .diag = cli_print_diag };
 	struct rules		*set;
 	int			 errors = 0;
 

@@ -22,4 +22,5 @@ EXTRA_DIST += tests/integration/resolver_rules.sh \
 	tests/integration/resolver_protocol.sh \
 	tests/integration/resolver_ops.sh tests/integration/resolver_env.inc \
 	bench/resolver/run.sh bench/resolver/derive.awk \
+	bench/resolver/lib.sh bench/resolver/soak.sh \
 	examples/mxshimd.service

@@ -7,8 +7,8 @@
  * detaching, so the exit status and message reach the terminal; sockets
  * are bound before privileges are dropped; the workers start last.  The
  * main thread then only waits for signals: SIGHUP loads the rules anew
- * (the workers keep answering with the old set meanwhile), SIGTERM and
- * SIGINT stop.
+ * once the file has been still for --settle (the workers keep answering
+ * with the old set meanwhile), SIGTERM and SIGINT stop.
  */
 #include "config.h"
 
@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,6 +34,17 @@
 #include "worker.h"
 
 #define REAP_INTERVAL_MS	200
+#define SETTLE_POLL_MS		20	/* looks at the file of a pending reload */
+
+/* A reload asked for by SIGHUP, waiting for the file to be still. */
+struct reload {
+	int		pending;
+	int		looked;		/* seen and found hold a look */
+	int		found;		/* the path existed then */
+	struct stat	seen;
+	uint64_t	since_ms;	/* when it last looked different */
+	int		told;		/* "being written" logged */
+};
 
 static struct worker	*workers[OPT_MAX_THREADS];
 static unsigned		 nworkers;
@@ -49,19 +61,29 @@ diag(void *arg, const struct rules_diag *d)
 		    d->message);
 }
 
-/* Load the rules file; NULL after logging why. */
+/*
+ * Load the rules file; NULL after logging why.  With expect, only the file
+ * as it looked then: errno EAGAIN (logged as a warning) when it changed.
+ */
 static struct rules *
-load_rules(const char *path)
+load_rules(const char *path, const struct stat *expect)
 {
-	struct rules_load_opts	opts = { .diag = diag };
+	struct rules_load_opts	opts = { .diag = diag, .expect = expect };
 	struct rules		*set;
+	int			 saved;
 
 	errno = 0;
 	if ((set = rules_load_file(path, &opts)) != NULL)
 		return set;
-	if (errno != 0)
-		log_err("%s: %s", path, strerror(errno));
-	log_err("%s: rules not loaded", path);
+	saved = errno;
+	if (saved == EAGAIN)
+		log_warn("%s: changed while it was read: not loaded", path);
+	else {
+		if (saved != 0)
+			log_err("%s: %s", path, strerror(saved));
+		log_err("%s: rules not loaded", path);
+	}
+	errno = saved;	/* the caller tells EAGAIN from the rest */
 	return NULL;
 }
 
@@ -128,39 +150,117 @@ detach(void)
 	return 0;
 }
 
-static void
-reload(const char *path)
+/*
+ * Load the file as it looked (expect) and publish it.  Returns -1 when it
+ * changed since: try again once it is still.
+ */
+static int
+reload(const char *path, const struct stat *expect)
 {
-	struct rules *set;
+	struct rules	*set;
+	int		 rc;
 
-	log_info("SIGHUP: reloading %s", path);
-	if ((set = load_rules(path)) == NULL) {
-		log_err("%s: keeping the rules loaded before", path);
-		return;
+	if ((set = load_rules(path, expect)) == NULL) {
+		rc = errno == EAGAIN ? -1 : 0;
+		/* what was parsed was freed: as big as a set, give it back */
+		malloc_trim(0);
+		if (rc == 0)
+			log_err("%s: keeping the rules loaded before", path);
+		return rc;
 	}
 	if (ruleset_publish(set) == -1) {
 		rules_free(set);
 		log_err("out of memory: keeping the rules loaded before");
-		return;
+		return 0;
 	}
 	announce(path, set, "loaded");
+	return 0;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* A SIGHUP sent before the file is read asks for what this read gets. */
+static void
+drain_sighup(void)
+{
+	struct timespec	zero = { 0, 0 };
+	sigset_t	hup;
+
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	while (sigtimedwait(&hup, NULL, &zero) == SIGHUP)
+		continue;
+}
+
+/*
+ * One look at the file for a pending reload; loads it once it has looked
+ * the same (rules_file_same()) for --settle.  A file written in place is
+ * whole only when its writer is done, and a SIGHUP may come before that
+ * (from a watcher on the file, or an operator in a hurry); the load then
+ * takes the file only if it still looks as it did all that time.  A
+ * missing file settles too, and fails to load.
+ */
+static void
+reload_step(struct reload *rl, const struct config *cfg)
+{
+	struct stat	st;
+	uint64_t	now = now_ms();
+	int		found;
+
+	found = stat(cfg->rules_path, &st) == 0;
+	if (!rl->looked || found != rl->found ||
+	    (found && !rules_file_same(&st, &rl->seen))) {
+		if (rl->looked && !rl->told) {
+			log_info("%s is being written: reloading once it has "
+			    "been still for %u ms", cfg->rules_path,
+			    cfg->settle_ms);
+			rl->told = 1;
+		}
+		rl->looked = 1;
+		rl->found = found;
+		rl->seen = st;
+		rl->since_ms = now;
+	}
+	if (now - rl->since_ms < cfg->settle_ms)
+		return;
+	drain_sighup();
+	if (reload(cfg->rules_path, found ? &rl->seen : NULL) == -1) {
+		rl->looked = 0;
+		return;
+	}
+	memset(rl, 0, sizeof(*rl));
 }
 
 /* Wait for signals until told to stop; frees retired rule sets. */
 static void
 serve(const struct config *cfg, const sigset_t *sigs)
 {
-	struct timespec	tick = { 0, REAP_INTERVAL_MS * 1000000L };
+	struct reload	rl;
+	struct timespec	tick;
 	int		sig;
 
+	memset(&rl, 0, sizeof(rl));
 	for (;;) {
+		tick.tv_sec = 0;
+		tick.tv_nsec = (rl.pending ? SETTLE_POLL_MS :
+		    REAP_INTERVAL_MS) * 1000000L;
 		sig = sigtimedwait(sigs, NULL, &tick);
-		if (sig == SIGHUP)
-			reload(cfg->rules_path);
-		else if (sig == SIGTERM || sig == SIGINT) {
+		if (sig == SIGHUP && !rl.pending) {
+			log_info("SIGHUP: reloading %s", cfg->rules_path);
+			rl.pending = 1;
+		} else if (sig == SIGTERM || sig == SIGINT) {
 			log_info("signal %d: stopping", sig);
 			return;
 		}
+		if (rl.pending)
+			reload_step(&rl, cfg);
 		ruleset_reap(0);
 	}
 }
@@ -220,7 +320,7 @@ main(int argc, char **argv)
 	if ((rc = options_parse(argc, argv, &cfg)) != 0)
 		return rc == 1 ? 0 : 1;
 	log_setup(1, cfg.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
-	if ((set = load_rules(cfg.rules_path)) == NULL)
+	if ((set = load_rules(cfg.rules_path, NULL)) == NULL)
 		return 1;
 	if (upstream_defaults(&cfg, err, sizeof(err)) == -1 ||
 	    upstream_check_loop(&cfg, err, sizeof(err)) == -1) {

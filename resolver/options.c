@@ -18,7 +18,7 @@ enum {
 	OPT_FOREGROUND = 'f', OPT_TTL = 't', OPT_ALLOW = 'a',
 	OPT_USER = 'U', OPT_PIDFILE = 'p', OPT_THREADS = 'n',
 	OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V',
-	OPT_TIMEOUT = 256, OPT_RESOLV_CONF, OPT_ANSWER_CACHE
+	OPT_TIMEOUT = 256, OPT_RESOLV_CONF, OPT_ANSWER_CACHE, OPT_SETTLE
 };
 
 static const struct option longopts[] = {
@@ -34,6 +34,7 @@ static const struct option longopts[] = {
 	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
 	{ "resolv-conf", required_argument,	NULL, OPT_RESOLV_CONF },
 	{ "answer-cache", required_argument,	NULL, OPT_ANSWER_CACHE },
+	{ "settle",	required_argument,	NULL, OPT_SETTLE },
 	{ "verbose",	no_argument,		NULL, OPT_VERBOSE },
 	{ "help",	no_argument,		NULL, OPT_HELP },
 	{ "version",	no_argument,		NULL, OPT_VERSION },
@@ -47,7 +48,8 @@ usage(FILE *f)
 "usage: mxshimd --rules FILE [--listen ADDR@PORT]... [--upstream ADDR@PORT]...\n"
 "               [--foreground] [--ttl SECONDS] [--allow CIDR]... [--user USER]\n"
 "               [--pidfile FILE] [--threads N] [--timeout MS]\n"
-"               [--resolv-conf FILE] [--answer-cache ENTRIES] [--verbose]\n"
+"               [--resolv-conf FILE] [--answer-cache ENTRIES] [--settle MS]\n"
+"               [--verbose]\n"
 "Answers MX questions from the override rules, relays the rest to real DNS.\n"
 "See mxshimd(8).\n");
 }
@@ -140,6 +142,11 @@ one_option(int c, const char *arg, struct config *cfg)
 			    "0-16777216");
 		cfg->cache_entries = v;
 		return 0;
+	case OPT_SETTLE:
+		if (parse_uint(arg, 0, 60000, &v) == -1)
+			return bad("settle", arg, "milliseconds, 0-60000");
+		cfg->settle_ms = (unsigned)v;
+		return 0;
 	case OPT_VERBOSE:
 		cfg->verbose = 1;
 		return 0;
@@ -157,6 +164,7 @@ options_parse(int argc, char **argv, struct config *cfg)
 	cfg->ttl = 60;
 	cfg->timeout_ms = OPT_DEFAULT_TIMEOUT_MS;
 	cfg->cache_entries = OPT_DEFAULT_CACHE;
+	cfg->settle_ms = OPT_DEFAULT_SETTLE_MS;
 	cfg->resolv_conf = "/etc/resolv.conf";
 	while ((c = getopt_long(argc, argv, "r:l:u:ft:a:U:p:n:vhV", longopts,
 	    NULL)) != -1) {

@@ -16,6 +16,7 @@
 #define OPT_DEFAULT_TIMEOUT_MS	4000
 #define OPT_DEFAULT_CACHE	524288	/* prebuilt answers per worker */
 #define OPT_MAX_CACHE		16777216
+#define OPT_DEFAULT_SETTLE_MS	200
 
 struct config {
 	const char	*rules_path;
@@ -35,6 +36,8 @@ struct config {
 	int		 verbose;	/* 1: debug lines per overridden answer */
 	unsigned long	 cache_entries;	/* prebuilt answers per worker, 0:
 					   none (rounded down to a power of 2) */
+	unsigned	 settle_ms;	/* SIGHUP: reload once the file has
+					   been still this long */
 };
 
 /*

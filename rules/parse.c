@@ -444,6 +444,30 @@ read_all(int fd, char *buf, size_t len)
 	return 0;
 }
 
+int
+rules_file_same(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/*
+ * Whether the file open on fd is no longer what st described: a writer
+ * was at work while we read, and what we hold may be a prefix of the new
+ * text, or old and new text mixed.
+ */
+static int
+changed(int fd, const struct stat *st)
+{
+	struct stat now;
+
+	return fstat(fd, &now) < 0 || !rules_file_same(&now, st);
+}
+
 struct rules *
 rules_load_file(const char *path, const struct rules_load_opts *opts)
 {
@@ -464,6 +488,11 @@ rules_load_file(const char *path, const struct rules_load_opts *opts)
 		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		return NULL;
 	}
+	if (opts && opts->expect && !rules_file_same(&st, opts->expect)) {
+		close(fd);
+		errno = EAGAIN;
+		return NULL;
+	}
 	if (opts && opts->max_bytes && (size_t)st.st_size > opts->max_bytes) {
 		close(fd);
 		errno = EFBIG;
@@ -473,14 +502,18 @@ rules_load_file(const char *path, const struct rules_load_opts *opts)
 		close(fd);
 		return NULL;
 	}
-	if (read_all(fd, set->text, set->text_len) < 0) {
-		saved = errno ? errno : EIO;
-		close(fd);
+	errno = 0;
+	saved = read_all(fd, set->text, set->text_len) < 0 ?
+	    (errno ? errno : EIO) : 0;
+	/* a file cut short under us also ends the read early: EAGAIN too */
+	if (changed(fd, &st))
+		saved = EAGAIN;
+	close(fd);
+	if (saved != 0) {
 		rules_free(set);
 		errno = saved;
 		return NULL;
 	}
-	close(fd);
 	return load(set, opts);
 }
 

@@ -48,6 +48,7 @@
 #define RULES_SYNTH_SUFFIX	"mxshim.invalid"
 
 struct rules;	/* opaque, immutable once loaded */
+struct stat;	/* <sys/stat.h> */
 
 /* ---- loading ---------------------------------------------------------- */
 
@@ -85,15 +86,32 @@ struct rules_load_opts {
 	size_t		 max_bytes;	/* 0: no limit; larger files are refused */
 	size_t		 max_lines;	/* 0: no limit */
 	int		 max_errors;	/* stop reporting after this many; 0: 100 */
+	const struct stat *expect;	/* NULL, or load the file only if it
+					   still looks like this (see below) */
 };
 
 /*
  * Parse and compile the file at path.  Returns the rule set, or NULL when
  * the file cannot be read or has any error (reported through opts->diag,
  * and through errno for I/O errors).  opts may be NULL.
+ * errno EAGAIN: the file changed while it was read (its size or time
+ * stamps moved), so the text may be half of a file being written, or it
+ * is not the file opts->expect describes (rules_file_same()); nothing was
+ * parsed.  Try again once the writer is done.  A write in the same clock
+ * tick as the write before the read moves no time stamp and is not seen:
+ * callers that must be sure take a stat(2) of the path, wait until the
+ * file has looked the same for a while, and pass that look as expect
+ * (mxshimd's --settle).
  */
 struct rules *rules_load_file(const char *path,
     const struct rules_load_opts *opts);
+
+/*
+ * Whether two stat(2) results show the same file with the same content as
+ * far as the file system tells: device, inode, size, modification and
+ * change times (every write moves the change time).
+ */
+int rules_file_same(const struct stat *a, const struct stat *b);
 
 /*
  * The same for text already in memory; name is used in diagnostics.  The

@@ -27,11 +27,11 @@ t_wrap() {
 t_wrap "${MXSHIMD_WRAPPER:-}"
 
 # t_wait_for COMMAND...: run COMMAND every 0.1 s until it succeeds, for
-# up to 5 s (times T_SLOW); 0 when it did.
+# up to T_WAIT seconds (default 5; times T_SLOW); 0 when it did.
 t_wait_for() {
 	i=0
 	until "$@"; do
-		[ $i -lt $((50 * T_SLOW)) ] || return 1
+		[ $i -lt $((${T_WAIT:-5} * 10 * T_SLOW)) ] || return 1
 		sleep 0.1; i=$((i + 1))
 	done
 }

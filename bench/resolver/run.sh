@@ -21,9 +21,8 @@
 # Only loopback is used.
 set -eu
 cd "$(dirname "$0")/../.."
-TOP=$(pwd)
-OUT="$TOP/bench/out/resolver"
-MXSHIMD="$TOP/resolver/mxshimd"
+OUT="$(pwd)/bench/out/resolver"
+. bench/resolver/lib.sh
 DUR=10
 ROUNDS=3
 RATE=20000		# queries per second of the latency runs
@@ -36,113 +35,26 @@ while getopts l:r: o; do
 done
 shift $((OPTIND - 1))
 THREADS=${*:-$(seq 1 "$(nproc)")}
-for tool in dnsperf unbound dnsmasq dig; do
-	command -v $tool >/dev/null || { echo "missing: $tool" >&2; exit 1; }
-done
-[ -x "$MXSHIMD" ] || { echo "build first: make" >&2; exit 1; }
+need dnsperf unbound dnsmasq dig
 mkdir -p "$OUT"
-PIDS=""
-stop_all() {
-	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
-	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
-	PIDS=""
-}
-trap stop_all EXIT
-trap 'exit 1' INT TERM
-
-free_port() {	# a port free for UDP and TCP on 127.0.0.1
-	p=$1
-	while ss -Hlnu "sport = :$p" | grep -q . ||
-	    ss -Hlnt "sport = :$p" | grep -q .; do
-		p=$((p + 1))
-	done
-	echo "$p"
-}
 
 # ---- data ----------------------------------------------------------------
-RULES="$OUT/rules-1000000.conf"
-if [ ! -s "$RULES" ]; then
-	echo "generating $RULES"
-	sh bench/gen-rules.sh 1000000 >"$RULES"
-fi
+bench_rules 1000000
 if [ ! -s "$OUT/q-synth.txt" ] || [ "$RULES" -nt "$OUT/q-synth.txt" ]; then
-	awk -v what=queries -f bench/resolver/derive.awk "$RULES" |
-	    awk 'BEGIN { srand(7) } { print rand() "\t" $0 }' | sort -n |
-	    head -n 100000 | cut -f2- >"$OUT/q-synth.txt"
+	synth_queries "$RULES" 100000 "$OUT/q-synth.txt"
 	awk -v what=unbound -f bench/resolver/derive.awk "$RULES" \
 	    >"$OUT/unbound-local-data.conf"
 	awk -v what=dnsmasq -f bench/resolver/derive.awk "$RULES" \
 	    >"$OUT/dnsmasq-mx.conf"
 fi
-awk 'BEGIN { print "local-zone: \"relay.example.\" static"
-	print "local-data: \"relay.example. 3600 IN SOA ns.relay.example. h.relay.example. 1 3600 600 86400 3600\""
-	for (i = 1; i <= 10000; i++) {
-		printf "local-data: \"r%d.relay.example. 3600 IN A 192.0.2.%d\"\n", i, i % 250 + 1
-		printf "r%d.relay.example A\n", i > "'"$OUT"'/q-relay.txt"
-	} }' >"$OUT/upstream-data.conf"
+relay_data
 
 # ---- servers -------------------------------------------------------------
-unbound_conf() {	# unbound_conf PORT THREADS EXTRA-LINES
-	cat <<UBEOF
-server:
-	interface: 127.0.0.1@$1
-	port: $1
-	num-threads: $2
-	so-reuseport: yes
-	do-ip6: no
-	do-daemonize: no
-	use-syslog: no
-	logfile: ""
-	username: ""
-	chroot: ""
-	directory: "$OUT"
-	pidfile: ""
-	verbosity: 0
-	access-control: 127.0.0.0/8 allow
-	do-not-query-localhost: no
-	module-config: "iterator"
-	msg-cache-size: 16m
-	rrset-cache-size: 32m
-$3
-remote-control:
-	control-enable: no
-UBEOF
-}
-
-start() {	# start NAME COMMAND...: background, remember the PID
-	name=$1
-	shift
-	"$@" >"$OUT/$name.log" 2>&1 &
-	PIDS="$PIDS $!"
-	LAST_PID=$!
-}
-
-ready() {	# ready PORT NAME TYPE: wait (up to 5 min) for an answer
-	i=0
-	while [ $i -lt 600 ]; do
-		# an answer, not dig's ";; communications error" on stdout
-		if dig @127.0.0.1 -p "$1" +time=1 +tries=1 +short "$2" "$3" \
-		    2>/dev/null | grep -q '^[^;]'; then
-			return 0
-		fi
-		sleep 0.5
-		i=$((i + 1))
-	done
-	echo "server on port $1 never answered" >&2
-	return 1
-}
-
-UP=$(free_port 35300)
-unbound_conf "$UP" 1 "	local-zone: \".\" refuse
-	include: \"$OUT/upstream-data.conf\"" >"$OUT/upstream.conf"
-start upstream unbound -d -c "$OUT/upstream.conf"
-ready "$UP" r1.relay.example A
+start_upstream
 
 # ---- measuring -----------------------------------------------------------
 median() { sort -n | awk '{ v[NR] = $1 } END {
 	print NR ? v[int((NR + 1) / 2)] : "-" }'; }
-qps_of() { sed -n 's/.*Queries per second:[[:space:]]*\([0-9.]*\).*/\1/p' "$1"; }
-lost_of() { sed -n 's/.*Queries lost:[[:space:]]*\([0-9]*\).*/\1/p' "$1"; }
 
 # throughput ROUND LABEL PORT QUERIES THREADS: one full-speed run; the
 # best so far is kept in $OUT/qps-LABEL as "qps lost".
@@ -248,8 +160,7 @@ forward-zone:
 	    "synth-mxshimdnc-T$T" "$PN" "synth-unbound-T$T" "$PU" \
 	    "synth-dnsmasq-T$T" "$PD"
 	stop_all
-	start upstream unbound -d -c "$OUT/upstream.conf"
-	ready "$UP" r1.relay.example A
+	restart_upstream
 
 	echo "== $T thread(s): relayed A, answered from the cache"
 	PM=$(free_port 35320)
@@ -275,8 +186,7 @@ forward-zone:
 	measure "$OUT/q-relay.txt" "$T" "relay-mxshimd-T$T" "$PM" \
 	    "relay-unbound-T$T" "$PU"
 	stop_all
-	start upstream unbound -d -c "$OUT/upstream.conf"
-	ready "$UP" r1.relay.example A
+	restart_upstream
 done
 stop_all
 
@@ -320,8 +230,8 @@ END {
 }' "$OUT/figures" >"$OUT/results.md"
 {
 	echo
-	echo "Machine: $(nproc) cores, $(uname -sr); Unbound $(unbound -V | sed -n "s/^Version //p");"
-	echo "$(dnsmasq --version | head -1); dnsperf $(dnsperf -h 2>&1 | sed -n 's/^Version //p')."
+	machine
+	dnsmasq --version | head -1
 	echo "Command: bench/resolver/run.sh $*"
 } >>"$OUT/results.md"
 cat "$OUT/results.md"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # mxshimd as a service: start-up errors, SIGHUP reloads (good, bad, under
-# load), SIGTERM, upstream down, loop refusal, --user, --pidfile, detaching.
+# load, of a file being written), SIGTERM, upstream down, loop refusal,
+# --user, --pidfile, detaching.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/resolver_env.inc"
 
@@ -49,12 +50,12 @@ t_mxshimd "$P" "$T_DIR/rules.conf" --upstream "127.0.0.1@$UP"
 t_is "$(mx $P reload.example)" "10 old.relay.example.;" "first rules served"
 printf 'reload.example new.relay.example\n' >"$T_DIR/rules.conf"
 kill -HUP "$MXSHIMD_PID"
-sleep 0.5
-t_is "$(mx $P reload.example)" "10 new.relay.example.;" "SIGHUP: new rules"
+t_is "$(wait_mx $P reload.example "10 new.relay.example.;")" \
+    "10 new.relay.example.;" "SIGHUP: new rules"
 printf 'reload.example newer.relay.example\nreload.example x $nosuch\n' \
     >"$T_DIR/rules.conf"
 kill -HUP "$MXSHIMD_PID"
-sleep 0.5
+wait_log "$T_DIR/mxshimd-$P.log" "keeping the rules loaded before"
 t_is "$(mx $P reload.example)" "10 new.relay.example.;" \
     "SIGHUP with a bad file: the old rules keep serving"
 t_like "$(cat "$T_DIR/mxshimd-$P.log")" "rules\.conf:2:[0-9]+: .*" \
@@ -67,7 +68,7 @@ if command -v dnsperf >/dev/null; then
 	printf 'reload.example b.relay.example\n' >"$T_DIR/b.conf"
 	cp "$T_DIR/a.conf" "$T_DIR/rules.conf"
 	kill -HUP "$MXSHIMD_PID"
-	dnsperf -s 127.0.0.1 -p "$P" -d "$T_DIR/q.txt" -l 3 \
+	dnsperf -s 127.0.0.1 -p "$P" -d "$T_DIR/q.txt" -l 7 \
 	    -Q $((3000 / T_SLOW)) >"$T_DIR/perf.out" 2>&1 &
 	perf=$!
 	i=0
@@ -81,7 +82,7 @@ if command -v dnsperf >/dev/null; then
 		fi
 		mv "$T_DIR/rules.tmp" "$T_DIR/rules.conf"
 		kill -HUP "$MXSHIMD_PID"
-		sleep 0.12
+		sleep 0.3	# more than --settle, so each is loaded
 		i=$((i + 1))
 	done
 	wait $perf
@@ -116,6 +117,31 @@ t_is "$(mx $P2 partner.example)" "10 smtp.myisp.example.;" \
 kill -INT "$MXSHIMD_PID"
 wait "$MXSHIMD_PID"
 t_is "$?" "0" "SIGINT: exit status 0"
+
+# A SIGHUP while the file is written in place, as a watcher on the file
+# sends it at the first write: the first part, itself a valid file, is
+# never loaded; the whole file is, once it has been still for --settle.
+P4=$(t_port)
+printf 'inplace.example old.relay.example\n' >"$T_DIR/inplace.conf"
+t_mxshimd "$P4" "$T_DIR/inplace.conf" --upstream "127.0.0.1@$UP" \
+    --settle 3000
+exec 3>"$T_DIR/inplace.conf"
+printf 'inplace.example half.relay.example $priority:20\n' >&3
+kill -HUP "$MXSHIMD_PID"
+sleep 0.3
+printf 'inplace.example whole.relay.example $priority:5\n' >&3
+exec 3>&-
+kill -HUP "$MXSHIMD_PID"
+whole="5 whole.relay.example.;20 half.relay.example.;"
+t_is "$(wait_mx $P4 inplace.example "$whole")" "$whole" \
+    "in-place write, SIGHUP at its first part: the whole file is loaded"
+t_is "$(grep -c 'loaded [0-9]* rules' "$T_DIR/mxshimd-$P4.log")" "1" \
+    "... and only it: the first part never was"
+t_like "$(cat "$T_DIR/mxshimd-$P4.log")" \
+    "inplace\.conf is being written: reloading once it has been still for 3000 ms" \
+    "... the wait is logged"
+kill -TERM "$MXSHIMD_PID"
+wait "$MXSHIMD_PID"
 
 # detaching, --pidfile, --user
 P3=$(t_port)

@@ -39,7 +39,8 @@ static struct diags fx_diags;
 static struct rules *
 fx_load(const char *text)
 {
-	struct rules_load_opts opts = { collect_diag, &fx_diags, 0, 0, 0 };
+	struct rules_load_opts opts = { .diag = collect_diag,
+	    .diag_arg = &fx_diags };
 
 	memset(&fx_diags, 0, sizeof(fx_diags));
 	return rules_load_buffer("test.conf", text, strlen(text), &opts);

@@ -5,6 +5,9 @@
  */
 #include <criterion/criterion.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include "rules_fixture.h"
 
@@ -44,7 +47,8 @@ Test(file, line_longer_than_4096_is_an_error)
 
 Test(file, nul_byte_is_an_error)
 {
-	struct rules_load_opts opts = { collect_diag, &fx_diags, 0, 0, 0 };
+	struct rules_load_opts opts = { .diag = collect_diag,
+	    .diag_arg = &fx_diags };
 
 	memset(&fx_diags, 0, sizeof(fx_diags));
 	cr_assert_null(rules_load_buffer("t", "x.example h\0x\n", 14, &opts));
@@ -87,12 +91,76 @@ Test(file, token_without_dollar_is_an_error)
 
 Test(file, line_limit_is_enforced)
 {
-	struct rules_load_opts opts = { collect_diag, &fx_diags, 0, 2, 0 };
+	struct rules_load_opts opts = { .diag = collect_diag,
+	    .diag_arg = &fx_diags, .max_lines = 2 };
 	const char *t = "a.example h\nb.example h\nc.example h\n";
 
 	memset(&fx_diags, 0, sizeof(fx_diags));
 	cr_assert_null(rules_load_buffer("t", t, strlen(t), &opts));
 	cr_assert(strstr(fx_diags.text, "3:1: more than 2 lines"));
+}
+
+/* A file in the test's own scratch place; path gets its name. */
+static void
+scratch_file(char *path, size_t len, const char *text)
+{
+	FILE	*f;
+	int	 fd;
+
+	snprintf(path, len, "%s/mxshim-rules-XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	cr_assert_neq(fd = mkstemp(path), -1);
+	cr_assert_not_null(f = fdopen(fd, "w"));
+	fputs(text, f);
+	cr_assert_eq(fclose(f), 0);
+}
+
+Test(file, a_file_that_changed_since_the_callers_look_is_not_loaded)
+{
+	struct rules_load_opts	 opts = { 0 };
+	struct rules		*set;
+	struct stat		 look;
+	char			 path[256];
+	FILE			*f;
+
+	scratch_file(path, sizeof(path), "x.example half.example\n");
+	cr_assert_eq(stat(path, &look), 0);
+	/* the writer goes on after the caller looked */
+	cr_assert_not_null(f = fopen(path, "a"));
+	fputs("y.example whole.example\n", f);
+	cr_assert_eq(fclose(f), 0);
+	opts.expect = &look;
+	errno = 0;
+	cr_assert_null(rules_load_file(path, &opts));
+	cr_assert_eq(errno, EAGAIN);
+	/* the same file as it looks now loads, whole */
+	cr_assert_eq(stat(path, &look), 0);
+	cr_assert_not_null(set = rules_load_file(path, &opts));
+	cr_assert_eq(rules_count(set), 2);
+	rules_free(set);
+	unlink(path);
+}
+
+Test(file, rules_file_same_sees_size_time_and_inode)
+{
+	struct stat	a, b;
+	char		path[256], other[256];
+
+	scratch_file(path, sizeof(path), "x.example h\n");
+	scratch_file(other, sizeof(other), "x.example h\n");
+	cr_assert_eq(stat(path, &a), 0);
+	b = a;
+	cr_assert(rules_file_same(&a, &b));
+	b.st_size++;
+	cr_assert_not(rules_file_same(&a, &b));
+	b = a;
+	b.st_ctim.tv_nsec ^= 1;
+	cr_assert_not(rules_file_same(&a, &b), "any write moves ctime");
+	/* mv of another file over it: same size, maybe same times */
+	cr_assert_eq(rename(other, path), 0);
+	cr_assert_eq(stat(path, &b), 0);
+	cr_assert_not(rules_file_same(&a, &b));
+	unlink(path);
 }
 
 /* ---- patterns ---- */
