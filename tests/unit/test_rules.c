@@ -490,6 +490,68 @@ Test(operators, match_with_regex_and_flags)
 	    "1:12: expected '/' to close the regex");
 }
 
+/* ---- regexes that backtrack catastrophically ---- */
+
+/* The first error of a line whose $from condition is cond, or "(loaded)". */
+static const char *
+regex_error(const char *cond)
+{
+	static char	line[256];
+
+	snprintf(line, sizeof(line), "x.example h $from~=%s\n", cond);
+	return fx_error(line);
+}
+
+Test(regex_limits, nested_quantifiers_are_refused_at_load)
+{
+	static const char *bad[] = {
+		"/(a+)+$/", "/(a|aa)+$/", "/(.*a){20}/", "/^(\\w+\\s?)*$/",
+		"/(\\d+)+$/", "/^([a-z0-9]+\\.?)+$/i", "/(x+x+)+$/",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *e = regex_error(bad[i]);
+
+		cr_expect(strncmp(e, "1:20: regex backtracks catastrophically:",
+		    40) == 0, "%s: %s", bad[i], e);
+		cr_expect(strstr(e, "PCRE2") != NULL, "%s: %s", bad[i], e);
+	}
+}
+
+Test(regex_limits, the_error_says_which_input_and_which_limit)
+{
+	cr_assert_str_eq(regex_error("/(a+)+$/"), "1:20: regex backtracks "
+	    "catastrophically: on a run of 253 'a' followed by '!' it hits "
+	    "the PCRE2 match limit, so it would never match such input; "
+	    "avoid nested quantifiers such as (a+)+ or (a|aa)+");
+}
+
+Test(regex_limits, ordinary_regexes_still_load_and_match)
+{
+	static const char *good[] = {
+		"/^bounce-[0-9]+@/", "/^[a-z0-9._%+-]+@example\\.(com|org)$/i",
+		"/(a+)$/", "/^(a|b)+$/", "/.*@.*\\.example$/", "/^$/",
+		"/^[^@]+@(mail\\.)?partner\\.example$/", "/a{1,200}b/",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		cr_expect_str_eq(regex_error(good[i]), "(loaded)", "%s",
+		    good[i]);
+	cr_assert_str_eq(from_op("~=/^[a-z0-9._%+-]+@example\\.(com|org)$/i",
+	    "Bob.Smith@Example.org"), "10 h");
+}
+
+Test(regex_limits, a_refused_regex_rejects_the_file_with_the_others_reported)
+{
+	struct rules *set = fx_load("a.example h $from~=/(a+)+$/\n"
+	    "b.example h $bogus\n");
+
+	cr_assert_null(set);
+	cr_assert_eq(fx_diags.errors, 2);
+}
+
 Test(operators, authsender_is_text)
 {
 	struct rules_ctx ctx = { 0 };
