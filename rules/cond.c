@@ -78,6 +78,25 @@ rules_parse_number(const char *s, size_t len, uint64_t *out)
 	return 0;
 }
 
+int
+rules_parse_size(const char *s, size_t *out)
+{
+	size_t		len = strlen(s);
+	uint64_t	n, mult = 1;
+
+	if (len > 1 && strchr("kKmMgG", s[len - 1]) != NULL) {
+		switch (s[--len] | 0x20) {
+		case 'k':	mult = 1024; break;
+		case 'm':	mult = 1024 * 1024; break;
+		default:	mult = 1024 * 1024 * 1024; break;
+		}
+	}
+	if (rules_parse_number(s, len, &n) < 0 || n > SIZE_MAX / mult)
+		return -1;
+	*out = (size_t)(n * mult);
+	return 0;
+}
+
 static int
 parse_number(struct parse_state *ps, const char *s, size_t len,
     struct cond *c)

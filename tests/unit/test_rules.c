@@ -4,6 +4,7 @@
  * evaluation with stubbed real DNS data, indexes and lint.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <sys/socket.h>
 
 #include "rules_fixture.h"
@@ -88,11 +89,57 @@ Test(file, token_without_dollar_is_an_error)
 Test(file, line_limit_is_enforced)
 {
 	struct rules_load_opts opts = { collect_diag, &fx_diags, 0, 2, 0 };
+	struct rules *set;
 	const char *t = "a.example h\nb.example h\nc.example h\n";
 
 	memset(&fx_diags, 0, sizeof(fx_diags));
+	errno = 0;
 	cr_assert_null(rules_load_buffer("t", t, strlen(t), &opts));
-	cr_assert(strstr(fx_diags.text, "3:1: more than 2 lines"));
+	cr_assert_str_eq(fx_diags.text, "3:1: over the limit of 2 lines\n");
+	cr_assert_eq(errno, EFBIG);
+	opts.max_lines = 3;
+	set = rules_load_buffer("t", t, strlen(t), &opts);
+	cr_assert_not_null(set);
+	rules_free(set);
+}
+
+Test(file, byte_limit_is_enforced_with_a_whole_file_error)
+{
+	struct rules_load_opts opts = { collect_diag, &fx_diags, 23, 0, 0 };
+	struct rules *set;
+	const char *t = "a.example h\nb.example h\n";
+
+	memset(&fx_diags, 0, sizeof(fx_diags));
+	errno = 0;
+	cr_assert_null(rules_load_buffer("t", t, strlen(t), &opts));
+	cr_assert_str_eq(fx_diags.text, "0:0: 24 bytes, over the limit of 23 "
+	    "bytes\n");
+	cr_assert_eq(errno, EFBIG);
+	opts.max_bytes = 24;
+	set = rules_load_buffer("t", t, strlen(t), &opts);
+	cr_assert_not_null(set);
+	rules_free(set);
+}
+
+Test(file, sizes_take_binary_suffixes)
+{
+	size_t n;
+
+	cr_assert_eq(rules_parse_size("4096", &n), 0);
+	cr_assert_eq(n, 4096);
+	cr_assert_eq(rules_parse_size("64M", &n), 0);
+	cr_assert_eq(n, 64UL << 20);
+	cr_assert_eq(rules_parse_size("2k", &n), 0);
+	cr_assert_eq(n, 2048);
+	cr_assert_eq(rules_parse_size("1G", &n), 0);
+	cr_assert_eq(n, 1UL << 30);
+	cr_assert_eq(rules_parse_size("0", &n), 0);
+	cr_assert_eq(n, 0);
+	cr_assert_eq(rules_parse_size("M", &n), -1);
+	cr_assert_eq(rules_parse_size("1T", &n), -1);
+	cr_assert_eq(rules_parse_size("-1", &n), -1);
+	cr_assert_eq(rules_parse_size("", &n), -1);
+	cr_assert_eq(rules_parse_size("99999999999999999999G", &n), -1);
 }
 
 /* ---- patterns ---- */
