@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clients.h"
 #include "log.h"
 #include "options.h"
 #include "rules.h"
@@ -36,30 +37,39 @@
 
 static struct worker	*workers[OPT_MAX_THREADS];
 static unsigned		 nworkers;
+static struct worker_shared shared;
 
 static void
 diag(void *arg, const struct rules_diag *d)
 {
+	enum log_level level = d->is_error ? LOG_LVL_ERR : LOG_LVL_WARN;
+
 	(void)arg;
-	if (d->is_error)
-		log_err("%s:%u:%u: %s", d->file, d->line, d->column,
-		    d->message);
+	if (d->line == 0)
+		log_msg(level, "%s: %s", d->file, d->message);
 	else
-		log_warn("%s:%u:%u: %s", d->file, d->line, d->column,
+		log_msg(level, "%s:%u:%u: %s", d->file, d->line, d->column,
 		    d->message);
 }
 
 /* Load the rules file; NULL after logging why. */
 static struct rules *
-load_rules(const char *path)
+load_rules(const struct config *cfg)
 {
-	struct rules_load_opts	opts = { .diag = diag };
+	struct rules_load_opts	opts = { .diag = diag,
+				    .max_bytes = cfg->rules_max_bytes,
+				    .max_lines = cfg->rules_max_lines };
+	const char		*path = cfg->rules_path;
 	struct rules		*set;
 
 	errno = 0;
 	if ((set = rules_load_file(path, &opts)) != NULL)
 		return set;
-	if (errno != 0)
+	if (errno == EFBIG)
+		log_err("%s: over the limits (--max-rules-bytes %zu, "
+		    "--max-rules-lines %zu)", path, cfg->rules_max_bytes,
+		    cfg->rules_max_lines);
+	else if (errno != 0)
 		log_err("%s: %s", path, strerror(errno));
 	log_err("%s: rules not loaded", path);
 	return NULL;
@@ -129,12 +139,13 @@ detach(void)
 }
 
 static void
-reload(const char *path)
+reload(const struct config *cfg)
 {
-	struct rules *set;
+	const char	*path = cfg->rules_path;
+	struct rules	*set;
 
 	log_info("SIGHUP: reloading %s", path);
-	if ((set = load_rules(path)) == NULL) {
+	if ((set = load_rules(cfg)) == NULL) {
 		log_err("%s: keeping the rules loaded before", path);
 		return;
 	}
@@ -156,7 +167,7 @@ serve(const struct config *cfg, const sigset_t *sigs)
 	for (;;) {
 		sig = sigtimedwait(sigs, NULL, &tick);
 		if (sig == SIGHUP)
-			reload(cfg->rules_path);
+			reload(cfg);
 		else if (sig == SIGTERM || sig == SIGINT) {
 			log_info("signal %d: stopping", sig);
 			return;
@@ -178,7 +189,7 @@ make_workers(const struct config *cfg, int stop_fd)
 		    OPT_MAX_THREADS : (unsigned)cores;
 	}
 	for (i = 0; i < n; i++) {
-		if ((workers[i] = worker_new(i, cfg, stop_fd, err,
+		if ((workers[i] = worker_new(i, cfg, &shared, stop_fd, err,
 		    sizeof(err))) == NULL) {
 			log_err("%s", err);
 			return -1;
@@ -220,8 +231,16 @@ main(int argc, char **argv)
 	if ((rc = options_parse(argc, argv, &cfg)) != 0)
 		return rc == 1 ? 0 : 1;
 	log_setup(1, cfg.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
-	if ((set = load_rules(cfg.rules_path)) == NULL)
+	if ((set = load_rules(&cfg)) == NULL)
 		return 1;
+	shared.tcp = clients_new(cfg.tcp_client_conn, "--tcp-client-conn",
+	    cfg.tcp_max_conn, "--tcp-max-conn", "TCP connection closed");
+	shared.inflight = clients_new(cfg.client_inflight, "--client-inflight",
+	    0, NULL, "answering SERVFAIL to questions for real DNS");
+	if (shared.tcp == NULL || shared.inflight == NULL) {
+		log_err("out of memory");
+		goto fail;
+	}
 	if (upstream_defaults(&cfg, err, sizeof(err)) == -1 ||
 	    upstream_check_loop(&cfg, err, sizeof(err)) == -1) {
 		log_err("%s", err);
@@ -251,6 +270,8 @@ main(int argc, char **argv)
 	for (i = 0; i < nworkers; i++)
 		worker_join(workers[i]);
 	ruleset_reap(1);
+	clients_free(shared.tcp);
+	clients_free(shared.inflight);
 	if (cfg.pidfile != NULL)
 		(void)unlink(cfg.pidfile);
 	log_info("stopped");

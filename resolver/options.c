@@ -7,18 +7,22 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "options.h"
+#include "rules.h"
 
 enum {
 	OPT_RULES = 'r', OPT_LISTEN = 'l', OPT_UPSTREAM = 'u',
 	OPT_FOREGROUND = 'f', OPT_TTL = 't', OPT_ALLOW = 'a',
 	OPT_USER = 'U', OPT_PIDFILE = 'p', OPT_THREADS = 'n',
 	OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V',
-	OPT_TIMEOUT = 256, OPT_RESOLV_CONF, OPT_ANSWER_CACHE
+	OPT_TIMEOUT = 256, OPT_RESOLV_CONF, OPT_ANSWER_CACHE,
+	OPT_MAX_BYTES, OPT_MAX_LINES, OPT_TCP_MAX_CONN, OPT_TCP_CLIENT_CONN,
+	OPT_TCP_IDLE, OPT_CLIENT_INFLIGHT
 };
 
 static const struct option longopts[] = {
@@ -34,6 +38,12 @@ static const struct option longopts[] = {
 	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
 	{ "resolv-conf", required_argument,	NULL, OPT_RESOLV_CONF },
 	{ "answer-cache", required_argument,	NULL, OPT_ANSWER_CACHE },
+	{ "max-rules-bytes", required_argument,	NULL, OPT_MAX_BYTES },
+	{ "max-rules-lines", required_argument,	NULL, OPT_MAX_LINES },
+	{ "tcp-max-conn", required_argument,	NULL, OPT_TCP_MAX_CONN },
+	{ "tcp-client-conn", required_argument,	NULL, OPT_TCP_CLIENT_CONN },
+	{ "tcp-idle",	required_argument,	NULL, OPT_TCP_IDLE },
+	{ "client-inflight", required_argument,	NULL, OPT_CLIENT_INFLIGHT },
 	{ "verbose",	no_argument,		NULL, OPT_VERBOSE },
 	{ "help",	no_argument,		NULL, OPT_HELP },
 	{ "version",	no_argument,		NULL, OPT_VERSION },
@@ -48,7 +58,19 @@ usage(FILE *f)
 "               [--foreground] [--ttl SECONDS] [--allow CIDR]... [--user USER]\n"
 "               [--pidfile FILE] [--threads N] [--timeout MS]\n"
 "               [--resolv-conf FILE] [--answer-cache ENTRIES] [--verbose]\n"
+"               [--max-rules-bytes SIZE] [--max-rules-lines N]\n"
+"               [--tcp-max-conn N] [--tcp-client-conn N] [--tcp-idle SECONDS]\n"
+"               [--client-inflight N]\n"
 "Answers MX questions from the override rules, relays the rest to real DNS.\n"
+"\n"
+"Limits (0 turns a per-client or rules limit off):\n"
+"  --max-rules-bytes SIZE  refuse a larger rules file (default 64M; K, M, G)\n"
+"  --max-rules-lines N     refuse a rules file of more lines (default 2000000)\n"
+"  --tcp-max-conn N        open TCP connections in all (default 1024)\n"
+"  --tcp-client-conn N     open TCP connections per client (default 128)\n"
+"  --tcp-idle SECONDS      close TCP connections idle that long (default 10)\n"
+"  --client-inflight N     questions per client waiting for real DNS; more\n"
+"                          are answered SERVFAIL at once (default 256)\n"
 "See mxshimd(8).\n");
 }
 
@@ -85,6 +107,51 @@ add_addr(struct netaddr *list, size_t *n, size_t max, const char *opt,
 		    "or ::1@5353");
 	(*n)++;
 	return 0;
+}
+
+/* The options of the limits section of usage(). */
+static int
+limit_option(int c, const char *arg, struct config *cfg)
+{
+	unsigned long v;
+
+	switch (c) {
+	case OPT_MAX_BYTES:
+		if (rules_parse_size(arg, &cfg->rules_max_bytes) == -1)
+			return bad("max-rules-bytes", arg, "a size in bytes "
+			    "such as 1048576 or 64M");
+		return 0;
+	case OPT_MAX_LINES:
+		if (parse_uint(arg, 0, UINT32_MAX, &v) == -1)
+			return bad("max-rules-lines", arg, "a number of lines");
+		cfg->rules_max_lines = v;
+		return 0;
+	case OPT_TCP_MAX_CONN:
+		if (parse_uint(arg, 1, 1000000, &v) == -1)
+			return bad("tcp-max-conn", arg, "a number of "
+			    "connections, 1-1000000");
+		cfg->tcp_max_conn = (unsigned)v;
+		return 0;
+	case OPT_TCP_CLIENT_CONN:
+		if (parse_uint(arg, 0, 1000000, &v) == -1)
+			return bad("tcp-client-conn", arg, "a number of "
+			    "connections, 0-1000000");
+		cfg->tcp_client_conn = (unsigned)v;
+		return 0;
+	case OPT_TCP_IDLE:
+		if (parse_uint(arg, 1, 3600, &v) == -1)
+			return bad("tcp-idle", arg, "seconds, 1-3600");
+		cfg->tcp_idle = (unsigned)v;
+		return 0;
+	case OPT_CLIENT_INFLIGHT:
+		if (parse_uint(arg, 0, 1000000, &v) == -1)
+			return bad("client-inflight", arg, "a number of "
+			    "questions, 0-1000000");
+		cfg->client_inflight = (unsigned)v;
+		return 0;
+	}
+	usage(stderr);
+	return -1;
 }
 
 static int
@@ -144,8 +211,7 @@ one_option(int c, const char *arg, struct config *cfg)
 		cfg->verbose = 1;
 		return 0;
 	}
-	usage(stderr);
-	return -1;
+	return limit_option(c, arg, cfg);
 }
 
 int
@@ -158,6 +224,12 @@ options_parse(int argc, char **argv, struct config *cfg)
 	cfg->timeout_ms = OPT_DEFAULT_TIMEOUT_MS;
 	cfg->cache_entries = OPT_DEFAULT_CACHE;
 	cfg->resolv_conf = "/etc/resolv.conf";
+	cfg->rules_max_bytes = RULES_DEFAULT_MAX_BYTES;
+	cfg->rules_max_lines = RULES_DEFAULT_MAX_LINES;
+	cfg->tcp_max_conn = OPT_DEFAULT_TCP_CONN;
+	cfg->tcp_client_conn = OPT_DEFAULT_TCP_CLIENT;
+	cfg->tcp_idle = OPT_DEFAULT_TCP_IDLE;
+	cfg->client_inflight = OPT_DEFAULT_INFLIGHT;
 	while ((c = getopt_long(argc, argv, "r:l:u:ft:a:U:p:n:vhV", longopts,
 	    NULL)) != -1) {
 		if (c == OPT_HELP) {
