@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench.h"
 #include "rules_int.h"
 
 #define ROUNDS_SECONDS	0.5
@@ -24,27 +24,18 @@ struct sample {
 	const char	*what;
 };
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Microseconds per call of one rules_eval() on set with ctx. */
 static double
 time_eval(const struct rules *set, const struct rules_ctx *ctx)
 {
 	struct rules_result	res;
-	double			t0 = now(), el;
+	double			t0 = bench_now(), el;
 	long			n = 0;
 
 	do {
 		rules_eval(set, "x.example", ctx, NULL, 0, NULL, &res);
 		n++;
-	} while ((el = now() - t0) < ROUNDS_SECONDS);
+	} while ((el = bench_now() - t0) < ROUNDS_SECONDS);
 	return el / n * 1e6;
 }
 
@@ -53,14 +44,14 @@ static double
 time_interp(const struct rules *set, const char *from, int *rc)
 {
 	pcre2_match_data	*md = pcre2_match_data_create(1, NULL);
-	double			 t0 = now(), el;
+	double			 t0 = bench_now(), el;
 	long			 n = 0;
 
 	do {
 		*rc = pcre2_match(set->regex[0], (PCRE2_SPTR)from,
 		    strlen(from), 0, PCRE2_NO_JIT, md, set->match_ctx);
 		n++;
-	} while ((el = now() - t0) < ROUNDS_SECONDS);
+	} while ((el = bench_now() - t0) < ROUNDS_SECONDS);
 	pcre2_match_data_free(md);
 	return el / n * 1e6;
 }
@@ -77,15 +68,15 @@ time_load(const struct rules *set, const char *re, double us[3])
 
 	memset(us, 0, 3 * sizeof(*us));
 	for (i = 0; i < n; i++) {
-		t[0] = now();
+		t[0] = bench_now();
 		code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0,
 		    &err, &off, NULL);
-		t[1] = now();
+		t[1] = bench_now();
 		(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-		t[2] = now();
+		t[2] = bench_now();
 		(void)regex_probe(code, set->match_ctx, re, strlen(re), why,
 		    sizeof(why));
-		t[3] = now();
+		t[3] = bench_now();
 		pcre2_code_free(code);
 		us[0] += (t[1] - t[0]) * 1e6 / n;
 		us[1] += (t[2] - t[1]) * 1e6 / n;

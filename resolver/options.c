@@ -70,7 +70,7 @@ usage(FILE *f)
 "  --tcp-client-conn N     open TCP connections per client (default 128)\n"
 "  --tcp-idle SECONDS      close TCP connections idle that long (default 10)\n"
 "  --client-inflight N     questions per client waiting for real DNS; more\n"
-"                          are answered SERVFAIL at once (default 256)\n"
+"                          are answered SERVFAIL at once (default 64)\n"
 "See mxshimd(8).\n");
 }
 

@@ -19,7 +19,7 @@
 #define OPT_DEFAULT_TCP_CONN	1024	/* TCP connections in all */
 #define OPT_DEFAULT_TCP_CLIENT	128	/* TCP connections per client */
 #define OPT_DEFAULT_TCP_IDLE	10	/* seconds */
-#define OPT_DEFAULT_INFLIGHT	256	/* per client, waiting for real DNS */
+#define OPT_DEFAULT_INFLIGHT	64	/* per client, waiting for real DNS */
 
 struct config {
 	const char	*rules_path;

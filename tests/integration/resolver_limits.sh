@@ -13,18 +13,13 @@ resolver_rules "$T_DIR/rules.conf"
 # ---- the rules file -------------------------------------------------------
 printf 'a.example h.example\n# two\nc.example h.example\nd.example h.example\n' \
     >"$T_DIR/four.conf"
-P=$(t_port)
-"$MXSHIMD" --rules "$T_DIR/four.conf" --listen "127.0.0.1@$P" \
-    --upstream "127.0.0.1@$UP" --foreground --max-rules-lines 3 \
-    >"$T_DIR/lines.out" 2>&1
+t_mxshimd_once "$T_DIR/lines.out" "$T_DIR/four.conf" --max-rules-lines 3
 t_ok $(( $? == 0 )) "--max-rules-lines 3, a 4-line file: non-zero exit"
 t_like "$(cat "$T_DIR/lines.out")" "four\.conf:4:1: over the limit of 3 lines" \
     "... naming FILE:LINE"
 t_like "$(cat "$T_DIR/lines.out")" "over the limits \(--max-rules-bytes [0-9]+, --max-rules-lines 3\)" \
     "... and the options that set the limits"
-"$MXSHIMD" --rules "$T_DIR/four.conf" --listen "127.0.0.1@$P" \
-    --upstream "127.0.0.1@$UP" --foreground --max-rules-bytes 40 \
-    >"$T_DIR/bytes.out" 2>&1
+t_mxshimd_once "$T_DIR/bytes.out" "$T_DIR/four.conf" --max-rules-bytes 40
 t_ok $(( $? == 0 )) "--max-rules-bytes 40, a 66-byte file: non-zero exit"
 t_like "$(cat "$T_DIR/bytes.out")" "four\.conf: 66 bytes, over the limit of 40 bytes" \
     "... saying how large it is"
@@ -36,13 +31,13 @@ t_like "$(cat "$T_DIR/check.out")" "four\.conf:4:1: over the limit of 3 lines" \
 t_ok $? "mxshim check with the default limits: valid"
 
 printf 'a.example h.example $from~=/^bounce-(\\d+)+$/\n' >"$T_DIR/regex.conf"
-"$MXSHIMD" --rules "$T_DIR/regex.conf" --listen "127.0.0.1@$P" \
-    --upstream "127.0.0.1@$UP" --foreground >"$T_DIR/regex.out" 2>&1
+t_mxshimd_once "$T_DIR/regex.out" "$T_DIR/regex.conf"
 t_ok $(( $? == 0 )) "a regex that backtracks catastrophically: refused at start"
 t_like "$(cat "$T_DIR/regex.out")" "regex\.conf:1:28: regex backtracks catastrophically: .* PCRE2 match limit" \
     "... at FILE:LINE:COLUMN, saying why"
 
 # a reload over a limit keeps the old set
+P=$(t_port)
 cp "$T_DIR/rules.conf" "$T_DIR/live.conf"
 t_mxshimd "$P" "$T_DIR/live.conf" --upstream "127.0.0.1@$UP" \
     --max-rules-lines 100 --tcp-client-conn 4 --tcp-max-conn 6 \
