@@ -1,5 +1,5 @@
-# Benchmarks (not tests): bench/engine.sh, and the resolver and shim
-# benchmarks in their folders.
+# Benchmarks (not tests): bench/engine.sh, bench/regex.sh, and the
+# resolver and shim benchmarks in their folders.
 EXTRA_PROGRAMS = bench/rules_bench
 bench_rules_bench_SOURCES = bench/rules_bench.c bench/bench.h
 bench_rules_bench_LDADD = rules/librules.la

@@ -24,4 +24,5 @@ EXTRA_DIST += tests/integration/resolver_rules.sh \
 	tests/integration/resolver_limits.sh tests/integration/tcp_hold.py \
 	tests/integration/resolver_ops.sh tests/integration/resolver_env.inc \
 	bench/resolver/run.sh bench/resolver/derive.awk \
+	bench/resolver/fairness.sh \
 	examples/mxshimd.service
