@@ -13,21 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
+#include "bench.h"
 #include "rules.h"
 
 #define NAMES		4096
 #define EVAL_SECONDS	2.0
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 make_names(char names[NAMES][64], long n)
@@ -70,25 +61,25 @@ main(int argc, char **argv)
 		return 2;
 	}
 	n = atol(argv[2]);
-	t0 = now();
+	t0 = bench_now();
 	if ((set = rules_load_file(argv[1], NULL)) == NULL) {
 		perror(argv[1]);
 		return 1;
 	}
-	load = now() - t0;
+	load = bench_now() - t0;
 	getrusage(RUSAGE_SELF, &ru);
 	make_names(names, n);
 	ctx.known = RULES_CTX_CLIENT;
 	ctx.client_family = 2;	/* AF_INET 10.0.0.1 */
 	ctx.client_addr[0] = 10;
 	ctx.client_addr[3] = 1;
-	t0 = now();
+	t0 = bench_now();
 	do {
 		for (i = 0; i < 1024; i++, evals++)
 			if (rules_eval(set, names[evals % NAMES], &ctx, NULL, 0,
 			    NULL, res) == RULES_ANSWER)
 				answers++;
-	} while ((elapsed = now() - t0) < EVAL_SECONDS);
+	} while ((elapsed = bench_now() - t0) < EVAL_SECONDS);
 	printf("| %ld | %.0f ms | %.0f MB | %.2f M/s | %.0f%% |\n", n, load * 1000,
 	    ru.ru_maxrss / 1024.0, evals / elapsed / 1e6,
 	    100.0 * answers / evals);

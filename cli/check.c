@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,12 +15,34 @@
 #include "cli.h"
 
 static const char check_usage[] =
-"usage: mxshim check [FILE]\n"
+"usage: mxshim check [--max-rules-bytes SIZE] [--max-rules-lines N] [FILE]\n"
 "\n"
 "Check a rules file (default " CLI_DEFAULT_RULES ").  Errors are printed as\n"
 "FILE:LINE:COLUMN: message and the exit status is 1; warnings (lines that\n"
 "can never apply in resolver mode, lines hidden behind an earlier `$end`,\n"
-"credentials in a file others can read) leave the status at 0.\n";
+"credentials in a file others can read) leave the status at 0.\n"
+"\n"
+"  --max-rules-bytes SIZE  refuse a larger file, as mxshimd does (default\n"
+"                          64M; K, M, G suffixes; 0: no limit)\n"
+"  --max-rules-lines N     refuse a file of more lines (default 2000000)\n";
+
+/* A limit option's value into *out; 0, or -1 after printing why. */
+static int
+limit_arg(const char *opt, const char *arg, int size, size_t *out)
+{
+	uint64_t n;
+
+	if (size && rules_parse_size(arg, out) == 0)
+		return 0;
+	if (!size && rules_parse_number(arg, strlen(arg), &n) == 0 &&
+	    n <= SIZE_MAX) {
+		*out = (size_t)n;
+		return 0;
+	}
+	fprintf(stderr, "mxshim: --%s %s: expected %s\n", opt, arg, size ?
+	    "a size in bytes such as 1048576 or 64M" : "a number of lines");
+	return -1;
+}
 
 /* Credentials in a file that group or others may read. */
 static void
@@ -40,9 +63,13 @@ cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "max-rules-bytes", required_argument, NULL, 'B' },
+		{ "max-rules-lines", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct rules_load_opts	 opts = { .diag = cli_print_diag };
+	struct rules_load_opts	 opts = { .diag = cli_print_diag,
+				    .max_bytes = RULES_DEFAULT_MAX_BYTES,
+				    .max_lines = RULES_DEFAULT_MAX_LINES };
 	int			 errors = 0;
 	struct rules		*set;
 	const char		*path = CLI_DEFAULT_RULES;
@@ -53,7 +80,14 @@ cmd_check(int argc, char **argv)
 			fputs(check_usage, stdout);
 			return 0;
 		}
-		fputs(check_usage, stderr);
+		if (c == 'B' && limit_arg("max-rules-bytes", optarg, 1,
+		    &opts.max_bytes) == 0)
+			continue;
+		if (c == 'L' && limit_arg("max-rules-lines", optarg, 0,
+		    &opts.max_lines) == 0)
+			continue;
+		if (c != 'B' && c != 'L')
+			fputs(check_usage, stderr);
 		return 2;
 	}
 	if (argc - optind > 1) {
@@ -64,7 +98,14 @@ cmd_check(int argc, char **argv)
 		path = argv[optind];
 	opts.diag_arg = &errors;
 	if ((set = rules_load_file(path, &opts)) == NULL) {
-		if (errors == 0)
+		if (errno == EFBIG)
+			fprintf(stderr, "mxshim: %s is over the limits "
+			    "(--max-rules-bytes %zu, --max-rules-lines %zu)\n",
+			    path, opts.max_bytes, opts.max_lines);
+		else if (errno == EAGAIN)
+			fprintf(stderr, "mxshim: %s changed while it was read; "
+			    "check it again once it is written\n", path);
+		else if (errors == 0)
 			fprintf(stderr, "mxshim: cannot read %s: %s\n", path,
 			    strerror(errno));
 		return 1;

@@ -6,6 +6,7 @@ resolver_mxshimd_SOURCES = resolver/main.c \
 	resolver/options.c resolver/options.h \
 	resolver/netaddr.c resolver/netaddr.h \
 	resolver/acl.c resolver/acl.h \
+	resolver/clients.c resolver/clients.h \
 	resolver/listen.c resolver/listen.h \
 	resolver/upstream.c resolver/upstream.h \
 	resolver/ruleset.c resolver/ruleset.h \
@@ -20,7 +21,9 @@ resolver_mxshimd_LDADD = rules/librules.la answer/libanswer.la \
 # what the resolver's tests, benchmark and example need in a tarball
 EXTRA_DIST += tests/integration/resolver_rules.sh \
 	tests/integration/resolver_protocol.sh \
+	tests/integration/resolver_limits.sh tests/integration/tcp_hold.py \
 	tests/integration/resolver_ops.sh tests/integration/resolver_env.inc \
 	bench/resolver/run.sh bench/resolver/derive.awk \
 	bench/resolver/lib.sh bench/resolver/soak.sh \
+	bench/resolver/fairness.sh \
 	examples/mxshimd.service

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clients.h"
 #include "log.h"
 #include "options.h"
 #include "rules.h"
@@ -48,16 +49,20 @@ struct reload {
 
 static struct worker	*workers[OPT_MAX_THREADS];
 static unsigned		 nworkers;
+static struct worker_shared shared;
 
 static void
 diag(void *arg, const struct rules_diag *d)
 {
-	(void)arg;
+	enum log_level	 level = d->is_error ? LOG_LVL_ERR : LOG_LVL_WARN;
+	unsigned	*errors = arg;
+
 	if (d->is_error)
-		log_err("%s:%u:%u: %s", d->file, d->line, d->column,
-		    d->message);
+		(*errors)++;
+	if (d->line == 0)
+		log_msg(level, "%s: %s", d->file, d->message);
 	else
-		log_warn("%s:%u:%u: %s", d->file, d->line, d->column,
+		log_msg(level, "%s:%u:%u: %s", d->file, d->line, d->column,
 		    d->message);
 }
 
@@ -66,9 +71,14 @@ diag(void *arg, const struct rules_diag *d)
  * as it looked then: errno EAGAIN (logged as a warning) when it changed.
  */
 static struct rules *
-load_rules(const char *path, const struct stat *expect)
+load_rules(const struct config *cfg, const struct stat *expect)
 {
-	struct rules_load_opts	opts = { .diag = diag, .expect = expect };
+	unsigned		errors = 0;
+	struct rules_load_opts	opts = { .diag = diag, .diag_arg = &errors,
+				    .expect = expect,
+				    .max_bytes = cfg->rules_max_bytes,
+				    .max_lines = cfg->rules_max_lines };
+	const char		*path = cfg->rules_path;
 	struct rules		*set;
 	int			 saved;
 
@@ -79,7 +89,11 @@ load_rules(const char *path, const struct stat *expect)
 	if (saved == EAGAIN)
 		log_warn("%s: changed while it was read: not loaded", path);
 	else {
-		if (saved != 0)
+		if (saved == EFBIG)
+			log_err("%s: over the limits (--max-rules-bytes %zu, "
+			    "--max-rules-lines %zu)", path,
+			    cfg->rules_max_bytes, cfg->rules_max_lines);
+		else if (saved != 0 && errors == 0)	/* not a parse error */
 			log_err("%s: %s", path, strerror(saved));
 		log_err("%s: rules not loaded", path);
 	}
@@ -155,12 +169,13 @@ detach(void)
  * changed since: try again once it is still.
  */
 static int
-reload(const char *path, const struct stat *expect)
+reload(const struct config *cfg, const struct stat *expect)
 {
+	const char	*path = cfg->rules_path;
 	struct rules	*set;
 	int		 rc;
 
-	if ((set = load_rules(path, expect)) == NULL) {
+	if ((set = load_rules(cfg, expect)) == NULL) {
 		rc = errno == EAGAIN ? -1 : 0;
 		/* what was parsed was freed: as big as a set, give it back */
 		malloc_trim(0);
@@ -231,7 +246,7 @@ reload_step(struct reload *rl, const struct config *cfg)
 	if (now - rl->since_ms < cfg->settle_ms)
 		return;
 	drain_sighup();
-	if (reload(cfg->rules_path, found ? &rl->seen : NULL) == -1) {
+	if (reload(cfg, found ? &rl->seen : NULL) == -1) {
 		rl->looked = 0;
 		return;
 	}
@@ -278,7 +293,7 @@ make_workers(const struct config *cfg, int stop_fd)
 		    OPT_MAX_THREADS : (unsigned)cores;
 	}
 	for (i = 0; i < n; i++) {
-		if ((workers[i] = worker_new(i, cfg, stop_fd, err,
+		if ((workers[i] = worker_new(i, cfg, &shared, stop_fd, err,
 		    sizeof(err))) == NULL) {
 			log_err("%s", err);
 			return -1;
@@ -320,8 +335,16 @@ main(int argc, char **argv)
 	if ((rc = options_parse(argc, argv, &cfg)) != 0)
 		return rc == 1 ? 0 : 1;
 	log_setup(1, cfg.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
-	if ((set = load_rules(cfg.rules_path, NULL)) == NULL)
+	if ((set = load_rules(&cfg, NULL)) == NULL)
 		return 1;
+	shared.tcp = clients_new(cfg.tcp_client_conn, "--tcp-client-conn",
+	    cfg.tcp_max_conn, "--tcp-max-conn", "TCP connection closed");
+	shared.inflight = clients_new(cfg.client_inflight, "--client-inflight",
+	    0, NULL, "answering SERVFAIL to questions for real DNS");
+	if (shared.tcp == NULL || shared.inflight == NULL) {
+		log_err("out of memory");
+		goto fail;
+	}
 	if (upstream_defaults(&cfg, err, sizeof(err)) == -1 ||
 	    upstream_check_loop(&cfg, err, sizeof(err)) == -1) {
 		log_err("%s", err);
@@ -351,6 +374,8 @@ main(int argc, char **argv)
 	for (i = 0; i < nworkers; i++)
 		worker_join(workers[i]);
 	ruleset_reap(1);
+	clients_free(shared.tcp);
+	clients_free(shared.inflight);
 	if (cfg.pidfile != NULL)
 		(void)unlink(cfg.pidfile);
 	log_info("stopped");

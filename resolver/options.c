@@ -7,18 +7,22 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "options.h"
+#include "rules.h"
 
 enum {
 	OPT_RULES = 'r', OPT_LISTEN = 'l', OPT_UPSTREAM = 'u',
 	OPT_FOREGROUND = 'f', OPT_TTL = 't', OPT_ALLOW = 'a',
 	OPT_USER = 'U', OPT_PIDFILE = 'p', OPT_THREADS = 'n',
 	OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V',
-	OPT_TIMEOUT = 256, OPT_RESOLV_CONF, OPT_ANSWER_CACHE, OPT_SETTLE
+	OPT_TIMEOUT = 256, OPT_RESOLV_CONF, OPT_ANSWER_CACHE,
+	OPT_MAX_BYTES, OPT_MAX_LINES, OPT_TCP_MAX_CONN, OPT_TCP_CLIENT_CONN,
+	OPT_TCP_IDLE, OPT_CLIENT_INFLIGHT, OPT_SETTLE
 };
 
 static const struct option longopts[] = {
@@ -35,6 +39,12 @@ static const struct option longopts[] = {
 	{ "resolv-conf", required_argument,	NULL, OPT_RESOLV_CONF },
 	{ "answer-cache", required_argument,	NULL, OPT_ANSWER_CACHE },
 	{ "settle",	required_argument,	NULL, OPT_SETTLE },
+	{ "max-rules-bytes", required_argument,	NULL, OPT_MAX_BYTES },
+	{ "max-rules-lines", required_argument,	NULL, OPT_MAX_LINES },
+	{ "tcp-max-conn", required_argument,	NULL, OPT_TCP_MAX_CONN },
+	{ "tcp-client-conn", required_argument,	NULL, OPT_TCP_CLIENT_CONN },
+	{ "tcp-idle",	required_argument,	NULL, OPT_TCP_IDLE },
+	{ "client-inflight", required_argument,	NULL, OPT_CLIENT_INFLIGHT },
 	{ "verbose",	no_argument,		NULL, OPT_VERBOSE },
 	{ "help",	no_argument,		NULL, OPT_HELP },
 	{ "version",	no_argument,		NULL, OPT_VERSION },
@@ -50,7 +60,19 @@ usage(FILE *f)
 "               [--pidfile FILE] [--threads N] [--timeout MS]\n"
 "               [--resolv-conf FILE] [--answer-cache ENTRIES] [--settle MS]\n"
 "               [--verbose]\n"
+"               [--max-rules-bytes SIZE] [--max-rules-lines N]\n"
+"               [--tcp-max-conn N] [--tcp-client-conn N] [--tcp-idle SECONDS]\n"
+"               [--client-inflight N]\n"
 "Answers MX questions from the override rules, relays the rest to real DNS.\n"
+"\n"
+"Limits (0 turns a per-client or rules limit off):\n"
+"  --max-rules-bytes SIZE  refuse a larger rules file (default 64M; K, M, G)\n"
+"  --max-rules-lines N     refuse a rules file of more lines (default 2000000)\n"
+"  --tcp-max-conn N        open TCP connections in all (default 1024)\n"
+"  --tcp-client-conn N     open TCP connections per client (default 128)\n"
+"  --tcp-idle SECONDS      close TCP connections idle that long (default 10)\n"
+"  --client-inflight N     questions per client waiting for real DNS; more\n"
+"                          are answered SERVFAIL at once (default 64)\n"
 "See mxshimd(8).\n");
 }
 
@@ -87,6 +109,51 @@ add_addr(struct netaddr *list, size_t *n, size_t max, const char *opt,
 		    "or ::1@5353");
 	(*n)++;
 	return 0;
+}
+
+/* The options of the limits section of usage(). */
+static int
+limit_option(int c, const char *arg, struct config *cfg)
+{
+	unsigned long v;
+
+	switch (c) {
+	case OPT_MAX_BYTES:
+		if (rules_parse_size(arg, &cfg->rules_max_bytes) == -1)
+			return bad("max-rules-bytes", arg, "a size in bytes "
+			    "such as 1048576 or 64M");
+		return 0;
+	case OPT_MAX_LINES:
+		if (parse_uint(arg, 0, UINT32_MAX, &v) == -1)
+			return bad("max-rules-lines", arg, "a number of lines");
+		cfg->rules_max_lines = v;
+		return 0;
+	case OPT_TCP_MAX_CONN:
+		if (parse_uint(arg, 1, 1000000, &v) == -1)
+			return bad("tcp-max-conn", arg, "a number of "
+			    "connections, 1-1000000");
+		cfg->tcp_max_conn = (unsigned)v;
+		return 0;
+	case OPT_TCP_CLIENT_CONN:
+		if (parse_uint(arg, 0, 1000000, &v) == -1)
+			return bad("tcp-client-conn", arg, "a number of "
+			    "connections, 0-1000000");
+		cfg->tcp_client_conn = (unsigned)v;
+		return 0;
+	case OPT_TCP_IDLE:
+		if (parse_uint(arg, 1, 3600, &v) == -1)
+			return bad("tcp-idle", arg, "seconds, 1-3600");
+		cfg->tcp_idle = (unsigned)v;
+		return 0;
+	case OPT_CLIENT_INFLIGHT:
+		if (parse_uint(arg, 0, 1000000, &v) == -1)
+			return bad("client-inflight", arg, "a number of "
+			    "questions, 0-1000000");
+		cfg->client_inflight = (unsigned)v;
+		return 0;
+	}
+	usage(stderr);
+	return -1;
 }
 
 static int
@@ -151,8 +218,7 @@ one_option(int c, const char *arg, struct config *cfg)
 		cfg->verbose = 1;
 		return 0;
 	}
-	usage(stderr);
-	return -1;
+	return limit_option(c, arg, cfg);
 }
 
 int
@@ -166,6 +232,12 @@ options_parse(int argc, char **argv, struct config *cfg)
 	cfg->cache_entries = OPT_DEFAULT_CACHE;
 	cfg->settle_ms = OPT_DEFAULT_SETTLE_MS;
 	cfg->resolv_conf = "/etc/resolv.conf";
+	cfg->rules_max_bytes = RULES_DEFAULT_MAX_BYTES;
+	cfg->rules_max_lines = RULES_DEFAULT_MAX_LINES;
+	cfg->tcp_max_conn = OPT_DEFAULT_TCP_CONN;
+	cfg->tcp_client_conn = OPT_DEFAULT_TCP_CLIENT;
+	cfg->tcp_idle = OPT_DEFAULT_TCP_IDLE;
+	cfg->client_inflight = OPT_DEFAULT_INFLIGHT;
 	while ((c = getopt_long(argc, argv, "r:l:u:ft:a:U:p:n:vhV", longopts,
 	    NULL)) != -1) {
 		if (c == OPT_HELP) {

@@ -17,6 +17,10 @@
 #define OPT_DEFAULT_CACHE	524288	/* prebuilt answers per worker */
 #define OPT_MAX_CACHE		16777216
 #define OPT_DEFAULT_SETTLE_MS	200
+#define OPT_DEFAULT_TCP_CONN	1024	/* TCP connections in all */
+#define OPT_DEFAULT_TCP_CLIENT	128	/* TCP connections per client */
+#define OPT_DEFAULT_TCP_IDLE	10	/* seconds */
+#define OPT_DEFAULT_INFLIGHT	64	/* per client, waiting for real DNS */
 
 struct config {
 	const char	*rules_path;
@@ -38,6 +42,12 @@ struct config {
 					   none (rounded down to a power of 2) */
 	unsigned	 settle_ms;	/* SIGHUP: reload once the file has
 					   been still this long */
+	size_t		 rules_max_bytes;	/* 0: no limit */
+	size_t		 rules_max_lines;	/* 0: no limit */
+	unsigned	 tcp_max_conn;		/* in all, > 0 */
+	unsigned	 tcp_client_conn;	/* per client, 0: no limit */
+	unsigned	 tcp_idle;		/* seconds, > 0 */
+	unsigned	 client_inflight;	/* per client, 0: no limit */
 };
 
 /*

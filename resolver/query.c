@@ -10,6 +10,14 @@
  * a clean stack.  A question that passed its deadline stays allocated
  * until libunbound calls back, because libunbound's event contexts cannot
  * cancel (ub_cancel() is for the threaded mode).
+ *
+ * Each waiting question counts against its client's --client-inflight
+ * allowance from its start until it is freed, that is until libunbound is
+ * done with it, even past the deadline: what is scarce is the upstream's
+ * capacity, which a question holds that long.  A client over its
+ * allowance gets SERVFAIL at once (the sender retries later), so a flood
+ * of questions that hang cannot crowd out the other clients; answers from
+ * the rules alone are never limited.
  */
 #include "config.h"
 
@@ -26,6 +34,7 @@
 
 #include "answer.h"
 #include "cache.h"
+#include "clients.h"
 #include "log.h"
 #include "netaddr.h"
 #include "query.h"
@@ -55,6 +64,7 @@ struct query {
 	struct answer_question	 q;
 	struct rules_ctx	 ctx;
 	struct ruleset		*rs;		/* NEED: the set we started on */
+	int32_t			 client;	/* clients_take() bucket */
 	struct rules_real	 real;
 	struct answer_real_store *store[RULES_MAX_REAL];
 	char			 lookup[RULES_MAX_NAME + 1];
@@ -67,16 +77,23 @@ static void query_event(evutil_socket_t fd, short what, void *arg);
 
 /* ---- allocation ------------------------------------------------------- */
 
+/* A query for the client at peer, or NULL when it may not have one more. */
 static struct query *
-query_get(struct worker *w)
+query_get(struct worker *w, const struct sockaddr *peer)
 {
-	struct query *qr = w->spare;
+	struct query	*qr = w->spare;
+	int32_t		 client;
 
+	if ((client = clients_take(w->shared->inflight, peer)) == -1)
+		return NULL;
 	if (qr != NULL)
 		w->spare = qr->next;
-	else if ((qr = calloc(1, sizeof(*qr))) == NULL)
+	else if ((qr = calloc(1, sizeof(*qr))) == NULL) {
+		clients_give(w->shared->inflight, client);
 		return NULL;
+	}
 	qr->w = w;
+	qr->client = client;
 	qr->rs = NULL;
 	qr->real.count = 0;
 	event_assign(&qr->ev, w->base, -1, 0, query_event, qr);
@@ -94,6 +111,8 @@ query_put(struct query *qr)
 	struct worker *w = qr->w;
 
 	event_del(&qr->ev);
+	clients_give(w->shared->inflight, qr->client);
+	qr->client = -1;
 	if (qr->rs != NULL)
 		ruleset_release(qr->rs);
 	qr->rs = NULL;
@@ -366,7 +385,7 @@ go_async(struct worker *w, const struct answer_question *q,
 	struct timeval	 now, tmo;
 	int		 rc, n;
 
-	if ((qr = query_get(w)) == NULL)
+	if ((qr = query_get(w, (const struct sockaddr *)&to->peer)) == NULL)
 		goto fail;
 	qr->q = *q;
 	qr->ctx = *ctx;

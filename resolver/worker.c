@@ -5,8 +5,9 @@
  * one sendmmsg() per batch; answers that arrive later (relayed, or waiting
  * for real MX data) join the socket's batch and go out at the end of the
  * loop iteration.  TCP (RFC 7766): pipelined questions on one connection,
- * answers in the order they are ready, idle connections closed, a bound on
- * the questions in flight per connection and on connections per worker.
+ * answers in the order they are ready, idle connections closed
+ * (--tcp-idle), a bound on the questions in flight per connection and on
+ * connections per client and in all (clients.h).
  */
 #include "config.h"
 
@@ -24,6 +25,7 @@
 
 #include "answer.h"
 #include "cache.h"
+#include "clients.h"
 #include "listen.h"
 #include "log.h"
 #include "query.h"
@@ -35,10 +37,8 @@
 #define READ_ROUNDS	4	/* batches per wakeup before yielding */
 #define UDP_IN_MAX	4096	/* longer questions are not questions */
 #define CTL_LEN		CMSG_SPACE(sizeof(struct in6_pktinfo))
-#define TCP_MAX_CONN	512	/* per worker */
 #define TCP_MAX_INFLIGHT 64	/* questions per connection */
 #define TCP_MAX_QUEUED	(1024 * 1024)	/* unsent bytes per connection */
-#define TCP_IDLE_SEC	10
 
 struct udp_sock {
 	struct worker		*w;
@@ -75,6 +75,7 @@ struct tcp_conn {
 	size_t			 queued;
 	int			 pending;	/* questions in flight */
 	int			 closed, eof, busy;
+	int32_t			 client;	/* clients_take() bucket */
 	struct sockaddr_storage	 peer;
 	socklen_t		 peerlen;
 };
@@ -288,7 +289,7 @@ conn_maybe_free(struct tcp_conn *c)
 		w->conns = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
-	w->nconn--;
+	clients_give(w->shared->tcp, c->client);
 	free(c->in);
 	free(c);
 }
@@ -419,7 +420,7 @@ static void
 conn_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct tcp_conn		*c = arg;
-	struct timeval		 idle = { TCP_IDLE_SEC, 0 };
+	struct timeval		 idle = { c->w->cfg->tcp_idle, 0 };
 	ssize_t			 n;
 	size_t			 want;
 	uint8_t			*p;
@@ -460,7 +461,7 @@ static void
 conn_idle(evutil_socket_t fd, short what, void *arg)
 {
 	struct tcp_conn	*c = arg;
-	struct timeval	 idle = { TCP_IDLE_SEC, 0 };
+	struct timeval	 idle = { c->w->cfg->tcp_idle, 0 };
 
 	(void)fd;
 	(void)what;
@@ -495,9 +496,10 @@ tcp_accept(evutil_socket_t fd, short what, void *arg)
 	struct tcp_listener	*tl = arg;
 	struct worker		*w = tl->w;
 	struct tcp_conn		*c;
-	struct timeval		 idle = { TCP_IDLE_SEC, 0 };
+	struct timeval		 idle = { w->cfg->tcp_idle, 0 };
 	struct sockaddr_storage	 peer;
 	socklen_t		 plen;
+	int32_t			 client;
 	int			 s;
 
 	(void)what;
@@ -510,13 +512,19 @@ tcp_accept(evutil_socket_t fd, short what, void *arg)
 				shed_connection(w, fd);
 			return;
 		}
-		if (w->nconn >= TCP_MAX_CONN ||
-		    (c = calloc(1, sizeof(*c))) == NULL) {
+		if ((client = clients_take(w->shared->tcp,
+		    (struct sockaddr *)&peer)) == -1) {
+			close(s);
+			continue;
+		}
+		if ((c = calloc(1, sizeof(*c))) == NULL) {
+			clients_give(w->shared->tcp, client);
 			close(s);
 			continue;
 		}
 		c->w = w;
 		c->fd = s;
+		c->client = client;
 		c->peer = peer;
 		c->peerlen = plen;
 		event_assign(&c->rev, w->base, s, EV_READ | EV_PERSIST,
@@ -530,7 +538,6 @@ tcp_accept(evutil_socket_t fd, short what, void *arg)
 		if (w->conns != NULL)
 			w->conns->prev = c;
 		w->conns = c;
-		w->nconn++;
 	}
 }
 
@@ -640,7 +647,8 @@ add_sockets(struct worker *w, const struct config *cfg, char *err,
 static void worker_free(struct worker *w);
 
 struct worker *
-worker_new(unsigned id, const struct config *cfg, int stop_fd, char *err,
+worker_new(unsigned id, const struct config *cfg,
+    const struct worker_shared *shared, int stop_fd, char *err,
     size_t errlen)
 {
 	struct event_config	*ec;
@@ -652,6 +660,7 @@ worker_new(unsigned id, const struct config *cfg, int stop_fd, char *err,
 	}
 	w->id = id;
 	w->cfg = cfg;
+	w->shared = shared;
 	w->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	/* one thread per base: no locking inside libevent */
 	if ((ec = event_config_new()) != NULL) {

@@ -23,6 +23,13 @@ struct query;
 struct ruleset;
 struct tcp_listener;
 struct answer_cache;
+struct clients;
+
+/* What the workers share besides the rule set, made by main(). */
+struct worker_shared {
+	struct clients		*tcp;		/* open TCP connections */
+	struct clients		*inflight;	/* questions for real DNS */
+};
 
 /* Where an answer goes. */
 struct reply_to {
@@ -41,6 +48,7 @@ struct worker {
 	unsigned		 id;
 	pthread_t		 thread;
 	const struct config	*cfg;
+	const struct worker_shared *shared;
 	struct event_base	*base;
 	struct ub_ctx		*ub;
 	struct ruleset		*rs;		/* current, one reference */
@@ -48,7 +56,6 @@ struct worker {
 	struct udp_sock		*udp[OPT_MAX_LISTEN];
 	struct tcp_listener	*tcp[OPT_MAX_LISTEN];
 	size_t			 nsock;
-	size_t			 nconn;		/* open TCP connections */
 	struct tcp_conn		*conns;
 	int			 stopping;	/* ignore libunbound callbacks */
 	int			 spare_fd;	/* given up when out of fds */
@@ -62,11 +69,12 @@ struct worker {
 
 /*
  * Create a worker: its event base, libunbound context and sockets.
- * stop_fd becomes readable when every worker must stop.  Returns NULL with
- * a message in err.
+ * shared must outlive the worker.  stop_fd becomes readable when every
+ * worker must stop.  Returns NULL with a message in err.
  */
-struct worker *worker_new(unsigned id, const struct config *cfg, int stop_fd,
-    char *err, size_t errlen);
+struct worker *worker_new(unsigned id, const struct config *cfg,
+    const struct worker_shared *shared, int stop_fd, char *err,
+    size_t errlen);
 
 /*
  * Create the libunbound context (after privileges were dropped).  Returns

@@ -14,9 +14,11 @@
 #include "glob.h"
 #include "parse.h"
 
-/* Bound the work one regex match may do, so no line can stall a query. */
+/* Bound the work one regex match may do, so no line can stall a query
+ * (the depth limit is ignored by JIT, the heap limit counts KiB). */
 #define REGEX_MATCH_LIMIT	100000
 #define REGEX_DEPTH_LIMIT	1000
+#define REGEX_HEAP_LIMIT	1024
 
 static const struct {
 	const char	*name;
@@ -76,6 +78,25 @@ rules_parse_number(const char *s, size_t len, uint64_t *out)
 	return 0;
 }
 
+int
+rules_parse_size(const char *s, size_t *out)
+{
+	size_t		len = strlen(s);
+	uint64_t	n, mult = 1;
+
+	if (len > 1 && strchr("kKmMgG", s[len - 1]) != NULL) {
+		switch (s[--len] | 0x20) {
+		case 'k':	mult = 1024; break;
+		case 'm':	mult = 1024 * 1024; break;
+		default:	mult = 1024 * 1024 * 1024; break;
+		}
+	}
+	if (rules_parse_number(s, len, &n) < 0 || n > SIZE_MAX / mult)
+		return -1;
+	*out = (size_t)(n * mult);
+	return 0;
+}
+
 static int
 parse_number(struct parse_state *ps, const char *s, size_t len,
     struct cond *c)
@@ -132,7 +153,7 @@ parse_regex(struct parse_state *ps, const char *s, size_t len, struct cond *c)
 	const char	*last = NULL;
 	pcre2_code	*code;
 	PCRE2_SIZE	 erroff;
-	PCRE2_UCHAR	 msg[128];
+	char		 msg[256];
 	uint32_t	 options = 0;
 	size_t		 i;
 	int		 err;
@@ -151,11 +172,16 @@ parse_regex(struct parse_state *ps, const char *s, size_t len, struct cond *c)
 	code = pcre2_compile((PCRE2_SPTR)(s + 1), (PCRE2_SIZE)(last - s - 1),
 	    options, &err, &erroff, NULL);
 	if (code == NULL) {
-		pcre2_get_error_message(err, msg, sizeof(msg));
+		pcre2_get_error_message(err, (PCRE2_UCHAR *)msg, sizeof(msg));
 		return parse_error(ps, s + 1 + erroff, "regex does not compile: "
 		    "%s", (const char *)msg);
 	}
 	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	if (regex_probe(code, ps->set->match_ctx, s + 1,
+	    (size_t)(last - s - 1), msg, sizeof(msg)) < 0) {
+		pcre2_code_free(code);
+		return parse_error(ps, s, "%s", msg);
+	}
 	if (regex_store(ps, code, c) < 0) {
 		pcre2_code_free(code);
 		return parse_error(ps, s, "out of memory");
@@ -369,7 +395,7 @@ thread_match_data(void)
 	return md;
 }
 
-/* A regex that errs (match limit) counts as not matching either way: the
+/* A regex that errs (a limit: see probe.c) counts as not matching either way: the
  * line does not apply rather than applying by accident. */
 static int
 regex_holds(const struct rules *set, const struct cond *c, const char *s)
@@ -517,5 +543,6 @@ cond_setup(struct rules *set)
 		return -1;
 	pcre2_set_match_limit(set->match_ctx, REGEX_MATCH_LIMIT);
 	pcre2_set_depth_limit(set->match_ctx, REGEX_DEPTH_LIMIT);
+	pcre2_set_heap_limit(set->match_ctx, REGEX_HEAP_LIMIT);
 	return 0;
 }

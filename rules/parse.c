@@ -353,9 +353,11 @@ parse_text(struct parse_state *ps)
 			eol = end;
 		ps->line_start = s;
 		if (ps->opts && ps->opts->max_lines &&
-		    ps->line > ps->opts->max_lines)
-			return parse_error(ps, s, "more than %zu lines",
-			    ps->opts->max_lines);
+		    ps->line > ps->opts->max_lines) {
+			ps->too_big = 1;
+			return parse_error(ps, s, "over the limit of %zu "
+			    "lines", ps->opts->max_lines);
+		}
 		if (check_bytes(ps, s, eol) < 0)
 			continue;
 		for (p = s; p < eol && is_blank(*p); p++)
@@ -404,11 +406,31 @@ load(struct rules *set, const struct rules_load_opts *opts)
 		if (ps.errors == 0)
 			errno = ENOMEM;
 		else
-			errno = EINVAL;
+			errno = ps.too_big ? EFBIG : EINVAL;
 		rules_free(set);
 		return NULL;
 	}
 	return set;
+}
+
+/* Whether a file of len bytes is over the limit: then report it. */
+static int
+too_many_bytes(const char *name, size_t len,
+    const struct rules_load_opts *opts)
+{
+	struct rules_diag	d = { name, 0, 0, 1, NULL };
+	char			msg[128];
+
+	if (opts == NULL || opts->max_bytes == 0 || len <= opts->max_bytes)
+		return 0;
+	if (opts->diag != NULL) {
+		snprintf(msg, sizeof(msg), "%zu bytes, over the limit of %zu "
+		    "bytes", len, opts->max_bytes);
+		d.message = msg;
+		opts->diag(opts->diag_arg, &d);
+	}
+	errno = EFBIG;
+	return 1;
 }
 
 struct rules *
@@ -417,10 +439,8 @@ rules_load_buffer(const char *name, const char *text, size_t len,
 {
 	struct rules *set;
 
-	if (opts && opts->max_bytes && len > opts->max_bytes) {
-		errno = EFBIG;
+	if (too_many_bytes(name, len, opts))
 		return NULL;
-	}
 	if ((set = set_new(name, len)) == NULL)
 		return NULL;
 	memcpy(set->text, text, len);
@@ -493,9 +513,8 @@ rules_load_file(const char *path, const struct rules_load_opts *opts)
 		errno = EAGAIN;
 		return NULL;
 	}
-	if (opts && opts->max_bytes && (size_t)st.st_size > opts->max_bytes) {
+	if (too_many_bytes(path, (size_t)st.st_size, opts)) {
 		close(fd);
-		errno = EFBIG;
 		return NULL;
 	}
 	if ((set = set_new(path, (size_t)st.st_size)) == NULL) {

@@ -16,6 +16,7 @@ struct parse_state {
 	int				 errors;
 	int				 reported;
 	int				 max_errors;
+	int				 too_big;	/* over a limit */
 };
 
 /* Report an error at byte `at` of the current line; always returns -1. */

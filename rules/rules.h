@@ -44,6 +44,14 @@
 #define RULES_DEFAULT_PORT	25
 #define RULES_DEFAULT_TTL	60
 
+/*
+ * Default bounds on a rules file for the programs that let the operator
+ * set them (mxshimd, `mxshim check`): the 1,000,000-line file of
+ * bench/gen-rules.sh is 38 MB and takes 170 MB once loaded.
+ */
+#define RULES_DEFAULT_MAX_BYTES	(64UL * 1024 * 1024)
+#define RULES_DEFAULT_MAX_LINES	2000000UL
+
 /* Suffix of the synthetic host names given to address targets (RFC 6761). */
 #define RULES_SYNTH_SUFFIX	"mxshim.invalid"
 
@@ -84,7 +92,7 @@ struct rules_load_opts {
 	rules_diag_fn	*diag;		/* where errors and warnings go */
 	void		*diag_arg;
 	size_t		 max_bytes;	/* 0: no limit; larger files are refused */
-	size_t		 max_lines;	/* 0: no limit */
+	size_t		 max_lines;	/* 0: no limit; longer files are refused */
 	int		 max_errors;	/* stop reporting after this many; 0: 100 */
 	const struct stat *expect;	/* NULL, or load the file only if it
 					   still looks like this (see below) */
@@ -93,7 +101,9 @@ struct rules_load_opts {
 /*
  * Parse and compile the file at path.  Returns the rule set, or NULL when
  * the file cannot be read or has any error (reported through opts->diag,
- * and through errno for I/O errors).  opts may be NULL.
+ * and through errno for I/O errors).  A file over max_bytes or max_lines
+ * is reported as an error (at line 0, or at the first line too many) and
+ * leaves errno EFBIG.  opts may be NULL.
  * errno EAGAIN: the file changed while it was read (its size or time
  * stamps moved), so the text may be half of a file being written, or it
  * is not the file opts->expect describes (rules_file_same()); nothing was
@@ -308,6 +318,13 @@ int rules_glob_match(const char *pattern, size_t plen, const char *s,
  * overflows.
  */
 int rules_parse_number(const char *s, size_t len, uint64_t *out);
+
+/*
+ * Parse a size for a command line: a decimal number with an optional
+ * K, M or G suffix (binary: 1K is 1024), at most SIZE_MAX.  Returns 0, or
+ * -1 when s is anything else.
+ */
+int rules_parse_size(const char *s, size_t *out);
 
 /* Parse "ADDR" or "ADDR/PREFIX"; 0 on success. */
 int rules_parse_cidr(const char *s, int *family, uint8_t addr[16],

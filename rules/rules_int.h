@@ -178,4 +178,14 @@ int cond_setup(struct rules *set);
 /* Free what conditions own in a set (regexes, match context). */
 void cond_free(struct rules *set);
 
+/* ---- probe.c ---- */
+
+/*
+ * Try the compiled regex pat[0..len) on the inputs that expose
+ * catastrophic backtracking, under the limits of mctx, with and without
+ * JIT.  Returns 0, or -1 with the reason in why when a match hits a limit.
+ */
+int regex_probe(const pcre2_code *code, const pcre2_match_context *mctx,
+    const char *pat, size_t len, char *why, size_t whylen);
+
 #endif

@@ -60,6 +60,8 @@ t_is "$(mx $P reload.example)" "10 new.relay.example.;" \
     "SIGHUP with a bad file: the old rules keep serving"
 t_like "$(cat "$T_DIR/mxshimd-$P.log")" "rules\.conf:2:[0-9]+: .*" \
     "... and the error is logged with FILE:LINE:COLUMN"
+grep -q "rules\.conf: Invalid argument" "$T_DIR/mxshimd-$P.log"
+t_is "$?" "1" "... and no system error made up for it"
 
 # reloads under load: every question answered, from one set or the other
 if command -v dnsperf >/dev/null; then

@@ -4,6 +4,7 @@
  * evaluation with stubbed real DNS data, indexes and lint.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <errno.h>
@@ -93,11 +94,58 @@ Test(file, line_limit_is_enforced)
 {
 	struct rules_load_opts opts = { .diag = collect_diag,
 	    .diag_arg = &fx_diags, .max_lines = 2 };
+	struct rules *set;
 	const char *t = "a.example h\nb.example h\nc.example h\n";
 
 	memset(&fx_diags, 0, sizeof(fx_diags));
+	errno = 0;
 	cr_assert_null(rules_load_buffer("t", t, strlen(t), &opts));
-	cr_assert(strstr(fx_diags.text, "3:1: more than 2 lines"));
+	cr_assert_str_eq(fx_diags.text, "3:1: over the limit of 2 lines\n");
+	cr_assert_eq(errno, EFBIG);
+	opts.max_lines = 3;
+	set = rules_load_buffer("t", t, strlen(t), &opts);
+	cr_assert_not_null(set);
+	rules_free(set);
+}
+
+Test(file, byte_limit_is_enforced_with_a_whole_file_error)
+{
+	struct rules_load_opts opts = { .diag = collect_diag,
+	    .diag_arg = &fx_diags, .max_bytes = 23 };
+	struct rules *set;
+	const char *t = "a.example h\nb.example h\n";
+
+	memset(&fx_diags, 0, sizeof(fx_diags));
+	errno = 0;
+	cr_assert_null(rules_load_buffer("t", t, strlen(t), &opts));
+	cr_assert_str_eq(fx_diags.text, "0:0: 24 bytes, over the limit of 23 "
+	    "bytes\n");
+	cr_assert_eq(errno, EFBIG);
+	opts.max_bytes = 24;
+	set = rules_load_buffer("t", t, strlen(t), &opts);
+	cr_assert_not_null(set);
+	rules_free(set);
+}
+
+Test(file, sizes_take_binary_suffixes)
+{
+	size_t n;
+
+	cr_assert_eq(rules_parse_size("4096", &n), 0);
+	cr_assert_eq(n, 4096);
+	cr_assert_eq(rules_parse_size("64M", &n), 0);
+	cr_assert_eq(n, 64UL << 20);
+	cr_assert_eq(rules_parse_size("2k", &n), 0);
+	cr_assert_eq(n, 2048);
+	cr_assert_eq(rules_parse_size("1G", &n), 0);
+	cr_assert_eq(n, 1UL << 30);
+	cr_assert_eq(rules_parse_size("0", &n), 0);
+	cr_assert_eq(n, 0);
+	cr_assert_eq(rules_parse_size("M", &n), -1);
+	cr_assert_eq(rules_parse_size("1T", &n), -1);
+	cr_assert_eq(rules_parse_size("-1", &n), -1);
+	cr_assert_eq(rules_parse_size("", &n), -1);
+	cr_assert_eq(rules_parse_size("99999999999999999999G", &n), -1);
 }
 
 /* A file in the test's own scratch place; path gets its name. */
@@ -556,6 +604,68 @@ Test(operators, match_with_regex_and_flags)
 	    "character class");
 	cr_assert_str_eq(fx_error("x h $from~=/abc\n"),
 	    "1:12: expected '/' to close the regex");
+}
+
+/* ---- regexes that backtrack catastrophically ---- */
+
+/* The first error of a line whose $from condition is cond, or "(loaded)". */
+static const char *
+regex_error(const char *cond)
+{
+	static char	line[256];
+
+	snprintf(line, sizeof(line), "x.example h $from~=%s\n", cond);
+	return fx_error(line);
+}
+
+Test(regex_limits, nested_quantifiers_are_refused_at_load)
+{
+	static const char *bad[] = {
+		"/(a+)+$/", "/(a|aa)+$/", "/(.*a){20}/", "/^(\\w+\\s?)*$/",
+		"/(\\d+)+$/", "/^([a-z0-9]+\\.?)+$/i", "/(x+x+)+$/",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *e = regex_error(bad[i]);
+
+		cr_expect(strncmp(e, "1:20: regex backtracks catastrophically:",
+		    40) == 0, "%s: %s", bad[i], e);
+		cr_expect(strstr(e, "PCRE2") != NULL, "%s: %s", bad[i], e);
+	}
+}
+
+Test(regex_limits, the_error_says_which_input_and_which_limit)
+{
+	cr_assert_str_eq(regex_error("/(a+)+$/"), "1:20: regex backtracks "
+	    "catastrophically: on a run of 253 'a' followed by '!' it hits "
+	    "the PCRE2 match limit, so it would never match such input; "
+	    "avoid nested quantifiers such as (a+)+ or (a|aa)+");
+}
+
+Test(regex_limits, ordinary_regexes_still_load_and_match)
+{
+	static const char *good[] = {
+		"/^bounce-[0-9]+@/", "/^[a-z0-9._%+-]+@example\\.(com|org)$/i",
+		"/(a+)$/", "/^(a|b)+$/", "/.*@.*\\.example$/", "/^$/",
+		"/^[^@]+@(mail\\.)?partner\\.example$/", "/a{1,200}b/",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		cr_expect_str_eq(regex_error(good[i]), "(loaded)", "%s",
+		    good[i]);
+	cr_assert_str_eq(from_op("~=/^[a-z0-9._%+-]+@example\\.(com|org)$/i",
+	    "Bob.Smith@Example.org"), "10 h");
+}
+
+Test(regex_limits, a_refused_regex_rejects_the_file_with_the_others_reported)
+{
+	struct rules *set = fx_load("a.example h $from~=/(a+)+$/\n"
+	    "b.example h $bogus\n");
+
+	cr_assert_null(set);
+	cr_assert_eq(fx_diags.errors, 2);
 }
 
 Test(operators, authsender_is_text)
