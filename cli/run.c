@@ -128,7 +128,17 @@ check_rules(const char *path, char *abs, size_t len)
 	return 0;
 }
 
-/* LD_PRELOAD with the shim first; -1 when its path cannot be listed. */
+/*
+ * A sanitizer build of the shim inside a program built without ASan: the
+ * ASan runtime must be the first library loaded, before the shim.
+ */
+#ifdef MXSHIM_ASAN_RUNTIME
+#define PRELOAD_FIRST	MXSHIM_ASAN_RUNTIME ":"
+#else
+#define PRELOAD_FIRST	""
+#endif
+
+/* LD_PRELOAD with the shim first (after PRELOAD_FIRST); -1 on error. */
 static int
 set_preload(const char *lib)
 {
@@ -141,9 +151,10 @@ set_preload(const char *lib)
 		    "with spaces or colons\n", lib);
 		return -1;
 	}
-	if (old == NULL || *old == '\0')
-		return setenv("LD_PRELOAD", lib, 1);
-	if (asprintf(&val, "%s:%s", lib, old) == -1)
+	if (old == NULL)
+		old = "";
+	if (asprintf(&val, PRELOAD_FIRST "%s%s%s", lib, *old ? ":" : "",
+	    old) == -1)
 		return -1;
 	rc = setenv("LD_PRELOAD", val, 1);
 	free(val);

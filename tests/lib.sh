@@ -164,3 +164,27 @@ t_dig() {
 	port=$1; shift
 	dig @127.0.0.1 -p "$port" $T_DIGOPTS "$@"
 }
+
+# A libmxshim.so built with --enable-sanitizers, inside a program built
+# without ASan, needs the ASan runtime loaded before it.  configure records
+# the runtime in config.h (MXSHIM_ASAN_RUNTIME), where `mxshim run` takes
+# it from too; a normal build has none.
+#   t_preload LIB       LD_PRELOAD's value for LIB: the runtime first, if any
+#   t_preload_env LIB   NAME=VALUE words for a program we did not build
+#                       (Postfix, Exim): that LD_PRELOAD and, in a sanitizer
+#                       build, ASAN_OPTIONS=detect_leaks=0 (the program's
+#                       own leaks are not ours, and would fail its exit)
+#   t_asan_runtime      the runtime's path; empty in a normal build
+t_preload() {
+	rt=$(t_asan_runtime)
+	echo "${rt:+$rt:}$1"
+}
+
+t_preload_env() {
+	rt=$(t_asan_runtime)
+	echo "LD_PRELOAD=$(t_preload "$1")${rt:+ ASAN_OPTIONS=detect_leaks=0}"
+}
+
+t_asan_runtime() {
+	sed -n 's/^#define MXSHIM_ASAN_RUNTIME "\(.*\)"$/\1/p' "$TOP/config.h"
+}

@@ -16,7 +16,6 @@ pf_ns_setup
 SHIM_LIB="$TOP/shim/.libs/libmxshim.so"
 [ -f "$SHIM_LIB" ] || t_skip_all "shim/.libs/libmxshim.so not built"
 ex_fetch || t_skip_all "exim not unpacked"
-asan=$(ldd "$SHIM_LIB" | awk '/libasan/ { print $3 }')
 PF_MTA=ex
 
 R="$T_DIR/rules.conf"
@@ -25,7 +24,7 @@ R="$T_DIR/rules.conf"
 	echo "port.example        smtp.isp.example:2526"
 } >"$R"
 chmod 644 "$R"
-SHIM="LD_PRELOAD=${asan:+$asan:}$SHIM_LIB"
+SHIM=$(t_preload_env "$SHIM_LIB")	# words, split where it is used
 
 t_unbound 53 "$TOP/tests/postfix/zones.conf" ||
     t_skip_all "unbound did not start"
@@ -39,23 +38,23 @@ t_ok $? "Exim configured"
 ex_send control1 alice@mta.test bob@partner.example
 pf_delivered control1 real "mx.example[127.0.0.6]:25" \
     "Exim without the shim: partner.example's real MX (control)"
-ex_send partner1 alice@mta.test bob@partner.example "$SHIM" MXSHIM_RULES="$R"
+ex_send partner1 alice@mta.test bob@partner.example $SHIM MXSHIM_RULES="$R"
 pf_delivered partner1 relay "smtp.isp.example[127.0.0.5]:25" \
     "Exim with the shim: overridden domain"
-ex_send plain1 alice@mta.test bob@plain.example "$SHIM" MXSHIM_RULES="$R"
+ex_send plain1 alice@mta.test bob@plain.example $SHIM MXSHIM_RULES="$R"
 pf_delivered plain1 real "mx.example[127.0.0.6]:25" \
     "Exim with the shim: domain without override"
 # The port redirect, through connect() ...
 ex_conf "$T_DIR/exim-notfo.conf" "hosts_try_fastopen =" 
 t_ok $? "Exim configured without TCP Fast Open"
 EX_STOCK=$EX_CONF EX_CONF="$T_DIR/exim-notfo.conf"
-ex_send port1 alice@mta.test bob@port.example "$SHIM" MXSHIM_RULES="$R"
+ex_send port1 alice@mta.test bob@port.example $SHIM MXSHIM_RULES="$R"
 pf_delivered port1 relay2526 "smtp.isp.example[127.0.0.5]:25" \
     "Exim with the shim, connect(): override with a port (Exim believes 25)"
 # ... and through TCP Fast Open, Exim's default: it opens the connection
 # with sendto(MSG_FASTOPEN), no connect() at all.
 EX_CONF=$EX_STOCK
-ex_send port2 alice@mta.test bob@port.example "$SHIM" MXSHIM_RULES="$R"
+ex_send port2 alice@mta.test bob@port.example $SHIM MXSHIM_RULES="$R"
 pf_delivered port2 relay2526 "smtp.isp.example[127.0.0.5]:25" \
     "Exim with the shim, TCP Fast Open: override with a port"
 t_is "$(grep -c ' \*\* ' "$EX_LOG")" 0 "nothing bounced"

@@ -10,8 +10,6 @@ pf_ns_enter "$@"
 pf_ns_setup
 SHIM_LIB="$TOP/shim/.libs/libmxshim.so"
 [ -f "$SHIM_LIB" ] || t_skip_all "shim/.libs/libmxshim.so not built"
-# a sanitizer build of the shim needs its runtime loaded first
-asan=$(ldd "$SHIM_LIB" | awk '/libasan/ { print $3 }')
 
 R="$T_DIR/rules.conf"
 {
@@ -32,7 +30,7 @@ t_ok $? "smtp-sinks on 127.0.0.5:25, 127.0.0.6:25 and 127.0.0.5:2526"
 
 # Postfix clears its daemons' environment but for import_environment.
 pf_setup "import_environment = $(postconf -dh import_environment) \
-LD_PRELOAD=${asan:+$asan:}$SHIM_LIB MXSHIM_RULES=$R"
+$(t_preload_env "$SHIM_LIB") MXSHIM_RULES=$R"
 pf_start
 t_ok $? "Postfix started with LD_PRELOAD and MXSHIM_RULES imported"
 

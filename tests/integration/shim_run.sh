@@ -34,7 +34,8 @@ t_is "$(target retry.example --retries 3)" retry-relay.example.net. "run --retri
 t_is "$(target size.example)" default-relay.example.net. "run without --size: the condition is false"
 
 env=$("$MXSHIM" run --rules "$R" -- sh -c 'echo "$LD_PRELOAD"')
-t_is "$env" "$TOP/cli/../shim/.libs/libmxshim.so" "run: the library is found in the build tree"
+# (in a sanitizer build, after the ASan runtime: see t_preload)
+t_is "$env" "$(t_preload "$TOP/cli/../shim/.libs/libmxshim.so")" "run: the library is found in the build tree"
 env=$(LD_PRELOAD=/nonexistent.so "$MXSHIM" run --rules "$R" -- sh -c 'echo "$LD_PRELOAD"' 2>/dev/null)
 t_like "$env" 'libmxshim\.so:/nonexistent\.so$' "run: an existing LD_PRELOAD is kept, after the shim"
 env=$(cd "$T_DIR" && "$MXSHIM" run --rules rules.conf -- sh -c 'echo "$MXSHIM_RULES"')
@@ -48,7 +49,7 @@ if [ -n "$libdir" ] && mkdir -p "$libdir" && mount -t tmpfs tmpfs "$libdir"; the
 	cp "$MXSHIM" "$T_DIR/bin/mxshim"
 	cp "$SHIM_LIB" "$libdir/libmxshim.so"
 	env=$("$T_DIR/bin/mxshim" run --rules "$R" -- sh -c 'echo "$LD_PRELOAD"')
-	t_is "$env" "$libdir/libmxshim.so" "run: the installed library is found"
+	t_is "$env" "$(t_preload "$libdir/libmxshim.so")" "run: the installed library is found"
 	out=$("$T_DIR/bin/mxshim" run --rules "$R" -- "$Q" res_query partner.example MX)
 	t_like "$out" 'MX.10 relay.example.net.$' "run: the installed library answers"
 	rm "$libdir/libmxshim.so"

@@ -72,11 +72,12 @@ ex_setup() {
 }
 
 # ex_conf FILE [SMTP-TRANSPORT-OPTION]: write a configuration to FILE from
-# tests/postfix/exim.conf.in, with one more option for the smtp transport,
-# and have Exim check it.
+# tests/postfix/exim.conf.in, with one more option for the smtp transport
+# and the names of t_preload_env's variables kept, and have Exim check it.
 ex_conf() {
+	keep=$(t_preload_env x | sed 's/=[^ ]*//g; s/ / : /g')
 	sed -e "s|@DIR@|$T_DIR|g" -e "s|@EXIM@|$EXIM|g" -e "s|@SMTP@|${2:-}|" \
-	    "$TOP/tests/postfix/exim.conf.in" >"$1"
+	    -e "s|@KEEP@|$keep|" "$TOP/tests/postfix/exim.conf.in" >"$1"
 	"$EXIM" -C "$1" -bV >"$T_DIR/exim-bV.log" 2>&1
 }
 

@@ -9,7 +9,7 @@
 #
 #   shim_ns_enter "$@"   re-exec inside the namespaces (or skip the test)
 #   shim_ns_setup        inside: loopback, resolv.conf, Unbound
-#   shim_env             the LD_PRELOAD value for the shim under test
+#   SHIM_PRELOAD         (set by shim_ns_setup) LD_PRELOAD for the shim
 
 shim_ns_enter() {
 	[ -n "${SHIM_IN_NS:-}" ] && return 0
@@ -38,9 +38,7 @@ shim_ns_setup() {
 	    t_skip_all "cannot bind-mount /etc/resolv.conf"
 	t_unbound 53 "$TOP/tests/shim/zone.conf" ||
 	    t_skip_all "unbound did not start"
-	# a sanitizer build of the shim needs its runtime loaded first
-	asan=$(ldd "$SHIM_LIB" | awk '/libasan/ { print $3 }')
-	SHIM_PRELOAD="${asan:+$asan }$SHIM_LIB"
+	SHIM_PRELOAD=$(t_preload "$SHIM_LIB")
 }
 
 # shim RULES-FILE PROGRAM ARGS...: run PROGRAM with the shim, no context.

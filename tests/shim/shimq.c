@@ -112,10 +112,10 @@ static int
 resfunc(int argc, char **argv)
 {
 	struct __res_state	 st;
-	unsigned char		*ans = malloc((size_t)anslen + 1);
+	unsigned char		*ans;
 	unsigned char		 q[512];
 	const char		*f = argv[0];
-	int			 n = -2, qlen, type, nstate = f[4] == 'n';
+	int			 n = -2, qlen, type, nstate = f[4] == 'n', rc = 0;
 
 	if (argc < 3 || (strstr(f, "domain") && argc < 4))
 		return 2;
@@ -125,6 +125,8 @@ resfunc(int argc, char **argv)
 		return 1;
 	if (!nstate)
 		res_init();
+	if ((ans = malloc((size_t)anslen + 1)) == NULL)
+		return 1;
 	h_errno = -7;
 	st.res_h_errno = _res.res_h_errno = -7;
 	errno = MARK_ERRNO;
@@ -145,8 +147,10 @@ resfunc(int argc, char **argv)
 	else if (strcmp(f, "res_send") == 0 || strcmp(f, "res_nsend") == 0) {
 		qlen = res_mkquery(ns_o_query, argv[1], ns_c_in, type, NULL,
 		    0, NULL, q, sizeof(q));
-		if (qlen < 0)
-			return 1;
+		if (qlen < 0) {
+			rc = 1;
+			goto out;
+		}
 		errno = MARK_ERRNO;
 		n = nstate ? res_nsend(&st, q, qlen, ans, anslen) :
 		    res_send(q, qlen, ans, anslen);
@@ -156,8 +160,11 @@ resfunc(int argc, char **argv)
 	    errno == MARK_ERRNO ? "kept" : strerror(errno));
 	if (n > 0)
 		print_answer(ans, n > anslen ? anslen : n);
+out:
 	free(ans);
-	return 0;
+	if (nstate)
+		res_nclose(&st);
+	return rc;
 }
 
 static void
@@ -353,6 +360,7 @@ deliver(int argc, char **argv)
 	n = res_nsearch(&st, argv[1], ns_c_in, ns_t_mx, ans, sizeof(ans));
 	if (n <= 0 || ldns_wire2pkt(&p, ans, n) != LDNS_STATUS_OK) {
 		printf("no MX: h_errno=%d\n", h_errno);
+		res_nclose(&st);
 		return 0;
 	}
 	mx = ldns_pkt_rr_list_by_type(p, LDNS_RR_TYPE_MX, LDNS_SECTION_ANSWER);
@@ -364,6 +372,7 @@ deliver(int argc, char **argv)
 	n = has_opt(argc, argv, "gai") ? address_by_gai(host, &sin) :
 	    address_by_res(&st, host, &sin);
 	free(host);
+	res_nclose(&st);
 	if (n != 0) {
 		printf("no address: h_errno=%d\n", h_errno);
 		return 0;
@@ -464,7 +473,7 @@ stress(int argc, char **argv)
 	struct stress_arg	 a[64];
 	pthread_t		 t[64];
 	char			 want[512];
-	int			 i, n = atoi(argv[1]), status;
+	int			 i, n = atoi(argv[1]), status, found;
 	long			 bad = 0;
 	pid_t			 pid;
 
@@ -472,7 +481,9 @@ stress(int argc, char **argv)
 		return 2;
 	memset(&st, 0, sizeof(st));
 	res_ninit(&st);
-	if (route_of(&st, argv[3], want, sizeof(want)) != 0) {
+	found = route_of(&st, argv[3], want, sizeof(want)) == 0;
+	res_nclose(&st);
+	if (!found) {
 		printf("stress: no route for %s\n", argv[3]);
 		return 0;
 	}

@@ -74,6 +74,7 @@ struct fx_real {
 	struct rules_real	real;
 	struct rules_mx		mx[RULES_MAX_REAL][16];
 	char			host[RULES_MAX_REAL][16][64];
+	char			name[RULES_MAX_REAL][256];
 	int			fetched;	/* how many RULES_NEED */
 };
 
@@ -84,7 +85,8 @@ fx_fill(struct fx_real *fr, const struct fx_zone *z, const char *name)
 	size_t			k = fr->real.count, n = 0;
 	char			buf[512], *tok, *save = NULL;
 
-	rr.name = strdup(name);	/* leaked: tests are short */
+	snprintf(fr->name[k], sizeof(fr->name[k]), "%s", name);
+	rr.name = fr->name[k];
 	rr.ttl = 300;
 	rr.mx = fr->mx[k];
 	for (; z && z->name; z++)
