@@ -22,6 +22,7 @@ resolver_mxshimd_LDADD = rules/librules.la answer/libanswer.la \
 EXTRA_DIST += tests/integration/resolver_rules.sh \
 	tests/integration/resolver_protocol.sh \
 	tests/integration/resolver_limits.sh tests/integration/tcp_hold.py \
+	tests/integration/resolver_chaos.sh tests/chaos/upstream.py \
 	tests/integration/resolver_ops.sh tests/integration/resolver_env.inc \
 	bench/resolver/run.sh bench/resolver/derive.awk \
 	bench/resolver/lib.sh bench/resolver/soak.sh \

@@ -6,6 +6,22 @@
  * come back inside the worker's loop.  The contexts forward everything
  * ("." forward zone) to the upstreams and do not validate: validation is
  * the upstream resolver's job, and mxshimd never sets AD.
+ *
+ * An upstream that stops answering: libunbound doubles the timeout of each
+ * try up to infra-cache-max-rtt; an upstream at that cap counts as down and
+ * lookups fail at once until its infra-cache entry expires (infra-host-ttl)
+ * and a probe goes out.  With Unbound's defaults (120 s, 900 s) mxshimd
+ * kept answering SERVFAIL for up to 15 minutes after its upstream came
+ * back (tests/integration/resolver_chaos.sh).  Here the entries live 5 s,
+ * which bounds that, and a try waits at most three times --timeout: an
+ * abandoned question does not keep libunbound busy for minutes, and an
+ * upstream that answers within the timeout does not reach the cap (a try
+ * waits srtt + 4 rttvar, which overshoots while a slow upstream is being
+ * learnt).  An expired entry has also forgotten the round trip time: its
+ * first tries wait 1128 ms (unbound.conf(5)'s value for a satellite link)
+ * rather than 376 ms, or an upstream slower than that (a slow link, a
+ * resolver chasing a cold name) would be asked three times, its late
+ * answers thrown away, every 5 s.
  */
 #include "config.h"
 
@@ -19,6 +35,10 @@
 #include <unbound-event.h>
 
 #include "upstream.h"
+
+/* libunbound 1.17 gives a probe of a down upstream infra-cache-max-rtt
+   minus 1 s: keep that above its 400 ms band */
+#define UPSTREAM_MIN_MAX_RTT	2000u
 
 int
 upstream_defaults(struct config *cfg, char *err, size_t errlen)
@@ -125,6 +145,19 @@ set_option(struct ub_ctx *ub, const char *opt, const char *val, char *err,
 	return 0;
 }
 
+/* The cap of a try's timeout: three times --timeout; see the top. */
+static int
+set_max_rtt(struct ub_ctx *ub, const struct config *cfg, char *err,
+    size_t errlen)
+{
+	char		val[16];
+	unsigned	ms = 3 * cfg->timeout_ms;
+
+	snprintf(val, sizeof(val), "%u", ms > UPSTREAM_MIN_MAX_RTT ? ms :
+	    UPSTREAM_MIN_MAX_RTT);
+	return set_option(ub, "infra-cache-max-rtt:", val, err, errlen);
+}
+
 struct ub_ctx *
 upstream_context(const struct config *cfg, struct event_base *base,
     char *err, size_t errlen)
@@ -143,6 +176,9 @@ upstream_context(const struct config *cfg, struct event_base *base,
 		{ "incoming-num-tcp:", "0" },
 		{ "prefetch:", "yes" },	/* hot names stay cached */
 		{ "minimal-responses:", "no" },
+		/* a down upstream is probed again soon; see the top */
+		{ "infra-host-ttl:", "5" },
+		{ "unknown-server-time-limit:", "1128" },
 	};
 	struct ub_ctx	*ub;
 	char		 addr[NETADDR_STRLEN];
@@ -156,6 +192,8 @@ upstream_context(const struct config *cfg, struct event_base *base,
 	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		if (set_option(ub, opts[i][0], opts[i][1], err, errlen) == -1)
 			goto fail;
+	if (set_max_rtt(ub, cfg, err, errlen) == -1)
+		goto fail;
 	for (i = 0; i < cfg->nupstream; i++) {
 		netaddr_format((const struct sockaddr *)&cfg->upstream[i].ss,
 		    addr, sizeof(addr));

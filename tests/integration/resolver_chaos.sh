@@ -1,0 +1,230 @@
+#!/bin/sh
+# mxshimd when its upstream misbehaves: black-holed, killed, slow (1 s),
+# answering garbage (several kinds).  tests/chaos/upstream.py stands
+# between mxshimd and a real Unbound and switches behaviour at run time.
+# In every mode:
+#  (a) overrides that need no real data are answered, right, before the
+#      deadline;
+#  (b) questions that need real data get SERVFAIL before the deadline
+#      (plus a margin for a busy machine): never NXDOMAIN, NODATA or data
+#      made from garbage;
+#  (c) once the upstream behaves again, right answers come back by
+#      themselves, in a bounded time.
+# A fresh mxshimd with the default timeout also answers right, slowly,
+# from an upstream that takes 1 s.  Lines starting "# figure" are the
+# README's table.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/resolver_env.inc"
+
+[ -x "$MXSHIMD" ] || t_skip_all "resolver/mxshimd not built"
+command -v python3 >/dev/null || t_skip_all "python3 missing"
+
+TMO=1500		# mxshimd's --timeout, ms
+MARGIN=1000		# a loaded machine's delay on top of it, ms
+OUTAGE=60		# seconds of black hole: libunbound backs off for long
+RECOVER=10		# seconds: twice the 5 s infra-host-ttl mxshimd sets
+
+# The real data: every name under chaos.example exists, so that fresh
+# names (never cached) have real answers.
+UP=$(t_port)
+resolver_zones "$T_DIR/zones.conf"
+cat >>"$T_DIR/zones.conf" <<'ZEOF'
+local-zone: "chaos.example." redirect
+local-data: "chaos.example. 300 IN A 192.0.2.9"
+local-data: "chaos.example. 300 IN MX 10 mx.chaos.example."
+ZEOF
+t_unbound "$UP" "$T_DIR/zones.conf" || t_skip_all "unbound did not start"
+
+CH=$(t_port)
+MODE="$T_DIR/mode"
+echo pass >"$MODE"
+chaos_start() {
+	python3 "$TOP/tests/chaos/upstream.py" "$CH" "$UP" "$MODE" \
+	    2>>"$T_DIR/chaos.log" &
+	CHAOS_PID=$!
+	T_PIDS="$T_PIDS $CHAOS_PID"
+	t_wait_port "$CH" && t_wait_port "$CH" tcp
+}
+chaos_start || t_skip_all "the chaos upstream did not start"
+
+resolver_rules "$T_DIR/rules.conf"
+cat >>"$T_DIR/rules.conf" <<'REOF'
+*.adddns.chaos.example  relay.example $adddns
+*.dnsmx.chaos.example   smtp.myisp.example $dnsmx:mx.chaos.example $end
+REOF
+P=$(t_port)
+t_mxshimd "$P" "$T_DIR/rules.conf" --upstream "127.0.0.1@$CH" \
+    --timeout "$TMO"
+t_ok $? "mxshimd listens, upstream through the chaos upstream"
+
+# ask PORT NAME TYPE: "STATUS MS RDATA;RDATA;" from one dig, MS by dig's
+# clock; STATUS "none" when nothing came back.
+ask() {
+	dig @127.0.0.1 -p "$1" +tries=1 +time=5 +noauthority +noadditional \
+	    "$2" "$3" | awk '
+	/status:/ { s = $6; sub(",", "", s) }
+	/^;; Query time:/ { ms = $4 }
+	/^[^;]/ && NF >= 5 {
+		rd = $5
+		for (i = 6; i <= NF; i++)
+			rd = rd " " $i
+		a = a rd ";"
+	}
+	END { print (s == "" ? "none" : s), (ms == "" ? 0 : ms), a }'
+}
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+
+# The overrides that need no real data, and what they answer.
+OVERRIDES="partner.example/MX/10 smtp.myisp.example.;
+corp.internal/MX/10 10-1-2-3.v4.mxshim.invalid.;
+10-1-2-3.v4.mxshim.invalid/A/10.1.2.3;
+blackhole.example/MX/0 .;
+stop.example/MX/10 first.relay.example.;
+FRESH.wild.example/MX/10 wild-relay.example.;"
+# Questions that need real data (FRESH: a name never asked before), and
+# their right answers: $adddns, $dnsmx, a relayed A, an MX no line matches.
+REAL="FRESH.adddns.chaos.example/MX/10 relay.example.;10 mx.chaos.example.;
+FRESH.dnsmx.chaos.example/MX/10 smtp.myisp.example.;
+FRESH.chaos.example/A/192.0.2.9;
+FRESH.chaos.example/MX/10 mx.chaos.example.;"
+
+# fresh NAME: NAME with FRESH made into a label never used before (64
+# random bits), so no cache has its answer
+fresh() {
+	echo "$1" | sed "s/FRESH/f$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')/"
+}
+
+# each LIST FUNCTION: FUNCTION NAME TYPE EXPECTED LINE for every line of
+# LIST, FRESH made into a new label every time.
+each() {
+	while IFS=/ read -r name type want; do
+		"$2" "$(fresh "$name")" "$type" "$want" "$name $type"
+	done <<EOF
+$1
+EOF
+}
+
+# (a) an override: right, and before the deadline
+check_override() {
+	r=$(ask "$P" "$1" "$2")
+	t_is "${r%% *}: ${r#* * }" "NOERROR: $3" "$MODE_NAME: $4 answered"
+	ms=$(echo "$r" | cut -d' ' -f2)
+	t_ok $(( ms >= TMO )) "$MODE_NAME: ... before the deadline (${ms} ms)"
+	echo "$ms" >>"$T_DIR/override.ms"
+}
+
+# (b) real data needed: SERVFAIL before the deadline, or (SLOW_OK) the
+# right answer
+check_real() {
+	r=$(ask "$P" "$1" "$2")
+	got="${r%% *}: ${r#* * }"
+	ms=$(echo "$r" | cut -d' ' -f2)
+	if [ -n "${SLOW_OK:-}" ] && [ "$got" = "NOERROR: $3" ]; then
+		t_ok 0 "$MODE_NAME: $4 answered right, slowly (${ms} ms)"
+		return
+	fi
+	t_is "$got" "SERVFAIL: " "$MODE_NAME: $4 SERVFAIL"
+	t_ok $(( ms >= TMO + MARGIN )) \
+	    "$MODE_NAME: ... within the timeout (${ms} ms)"
+	echo "$ms" >>"$T_DIR/servfail.ms"
+}
+
+# (c) after the upstream is back: right answers again
+check_right() {
+	t_is "$(ask "$P" "$1" "$2" | cut -d' ' -f1,3-)" "NOERROR $3" \
+	    "after $MODE_NAME: $4 answered right again"
+}
+
+# Poll with fresh names every 0.2 s until eight answers in a row are right
+# (both workers have their own libunbound); prints the milliseconds from
+# $1 to the first of them, or nothing.
+recovery() {
+	first="" streak=0
+	while [ $(( $(now_ms) - $1 )) -lt $((RECOVER * 2000)) ]; do
+		if ask "$P" "$(fresh FRESH.chaos.example)" A | grep -q "^NOERROR .* 192.0.2.9;$"; then
+			[ -n "$first" ] || first=$(( $(now_ms) - $1 ))
+			streak=$((streak + 1))
+			[ $streak -lt 8 ] || { echo "$first"; return; }
+		else
+			first="" streak=0
+		fi
+		sleep 0.2
+	done
+}
+
+max_of() { sort -n "$1" 2>/dev/null | tail -1; }
+
+# phase NAME RESTORE [SECONDS]: the checks while the upstream is in the
+# state the caller put it in (for SECONDS since $START at least), then
+# RESTORE and the way back.
+phase() {
+	MODE_NAME=$1 RESTORE=$2 HOLD=${3:-}
+	rm -f "$T_DIR/override.ms" "$T_DIR/servfail.ms"
+	each "$OVERRIDES" check_override
+	each "$REAL" check_real
+	if [ -n "${HOLD:-}" ]; then	# a long outage: libunbound backs off
+		while [ $(( $(now_ms) - START )) -lt $((HOLD * 1000)) ]; do
+			ask "$P" "$(fresh FRESH.chaos.example)" A >/dev/null
+			sleep 0.5
+		done
+	fi
+	$RESTORE
+	back=$(now_ms)
+	rec=$(recovery "$back")
+	t_ok $([ -n "$rec" ] && [ "$rec" -le $((RECOVER * 1000)) ]; echo $?) \
+	    "after $MODE_NAME: right answers again within ${RECOVER} s (${rec:-no recovery in $((RECOVER * 2)) s} ms)"
+	each "$REAL" check_right
+	echo "# figure $MODE_NAME override_max_ms=$(max_of "$T_DIR/override.ms") servfail_max_ms=$(max_of "$T_DIR/servfail.ms") recovery_ms=${rec:-none}"
+}
+
+set_mode() { echo "$1" >"$MODE"; }
+to_pass() { set_mode pass; }
+
+# baseline: everything right through the chaos upstream
+MODE_NAME=pass
+each "$OVERRIDES" check_override
+each "$REAL" check_right
+
+# black hole, long enough for libunbound to back off far
+START=$(now_ms)
+set_mode drop
+phase drop to_pass "$OUTAGE"
+
+# killed: the port closes, then the upstream comes back
+kill "$CHAOS_PID"
+wait "$CHAOS_PID" 2>/dev/null
+T_PIDS=$(echo "$T_PIDS" | sed "s/ $CHAOS_PID\$//; s/ $CHAOS_PID / /")
+phase killed chaos_start
+
+# slow: answers after 1 s, while mxshimd waits 1.5 s; an answer that
+# comes through must be the right one
+set_mode slow
+SLOW_OK=1
+phase slow to_pass
+SLOW_OK=
+
+for kind in garbage random malformed wrong-id wrong-name tc; do
+	set_mode "$kind"
+	phase "$kind" to_pass
+done
+t_like "$(grep -c ' tcp tc ' "$T_DIR/chaos.log")" "^[1-9]" \
+    "tc: libunbound asked again over TCP, and got TC there too"
+
+# A slow upstream and the default --timeout (4 s): slow but right.
+FIRST_PID=$MXSHIMD_PID
+set_mode slow
+P2=$(t_port)
+t_mxshimd "$P2" "$T_DIR/rules.conf" --upstream "127.0.0.1@$CH"
+check_slow() {
+	r=$(ask "$P2" "$1" "$2")
+	ms=$(echo "$r" | cut -d' ' -f2)
+	t_is "$(echo "$r" | cut -d' ' -f1,3-)" "NOERROR $3" \
+	    "slow upstream, --timeout 4000: $4 right (${ms} ms)"
+	# (the chaos upstream's second, by another clock than dig's)
+	t_ok $(( ms < 900 )) "... after the upstream's second"
+}
+each "$REAL" check_slow
+
+kill -0 "$FIRST_PID" && kill -0 "$MXSHIMD_PID"
+t_ok $? "mxshimd is still running"
+t_done
