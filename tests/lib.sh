@@ -102,8 +102,12 @@ t_skip_all() {
 t_port() {
 	while :; do
 		p=$(( $(od -An -N2 -tu2 /dev/urandom) % 12768 + 20000 ))
+		# $(t_port) runs in a subshell: the ports handed out but
+		# maybe not bound yet are remembered in a file
+		grep -qx "$p" "$T_DIR/.ports" 2>/dev/null && continue
 		if ! ss -Hlnu "sport = :$p" 2>/dev/null | grep -q . &&
 		   ! ss -Hlnt "sport = :$p" 2>/dev/null | grep -q .; then
+			echo "$p" >>"$T_DIR/.ports"
 			echo "$p"; return
 		fi
 	done
