@@ -22,6 +22,18 @@
  * rather than 376 ms, or an upstream slower than that (a slow link, a
  * resolver chasing a cold name) would be asked three times, its late
  * answers thrown away, every 5 s.
+ *
+ * A try also waits at least 1 s (half of --timeout when that is shorter,
+ * so a lost packet is still sent again in time).  libunbound learns one
+ * round trip time per upstream; Unbound's floor of 50 ms is made for
+ * authoritative servers.  An upstream that answers cached names in a
+ * millisecond taught libunbound to give up on a name it is still
+ * resolving after a few tries 100 ms apart: each such name freed its
+ * --client-inflight slot within 2 s while the upstream kept working on
+ * it, so a client flooding names that hang upstream could fill the
+ * upstream's own request list and the other clients' questions were
+ * dropped there (bench/resolver/fairness.sh: B answered 18-20% in 6
+ * runs of 11).
  */
 #include "config.h"
 
@@ -39,6 +51,8 @@
 /* libunbound 1.17 gives a probe of a down upstream infra-cache-max-rtt
    minus 1 s: keep that above its 400 ms band */
 #define UPSTREAM_MIN_MAX_RTT	2000u
+/* the shortest wait of a try, when --timeout is long enough */
+#define UPSTREAM_MIN_RTT	1000u
 
 int
 upstream_defaults(struct config *cfg, char *err, size_t errlen)
@@ -145,17 +159,30 @@ set_option(struct ub_ctx *ub, const char *opt, const char *val, char *err,
 	return 0;
 }
 
-/* The cap of a try's timeout: three times --timeout; see the top. */
 static int
-set_max_rtt(struct ub_ctx *ub, const struct config *cfg, char *err,
+set_ms(struct ub_ctx *ub, const char *opt, unsigned ms, char *err,
     size_t errlen)
 {
-	char		val[16];
-	unsigned	ms = 3 * cfg->timeout_ms;
+	char val[16];
 
-	snprintf(val, sizeof(val), "%u", ms > UPSTREAM_MIN_MAX_RTT ? ms :
-	    UPSTREAM_MIN_MAX_RTT);
-	return set_option(ub, "infra-cache-max-rtt:", val, err, errlen);
+	snprintf(val, sizeof(val), "%u", ms);
+	return set_option(ub, opt, val, err, errlen);
+}
+
+/* The bounds of a try's timeout: see the top. */
+static int
+set_rtt_bounds(struct ub_ctx *ub, const struct config *cfg, char *err,
+    size_t errlen)
+{
+	unsigned max = 3 * cfg->timeout_ms, min = cfg->timeout_ms / 2;
+
+	if (max < UPSTREAM_MIN_MAX_RTT)
+		max = UPSTREAM_MIN_MAX_RTT;
+	if (min > UPSTREAM_MIN_RTT)
+		min = UPSTREAM_MIN_RTT;
+	if (set_ms(ub, "infra-cache-max-rtt:", max, err, errlen) == -1)
+		return -1;
+	return set_ms(ub, "infra-cache-min-rtt:", min, err, errlen);
 }
 
 struct ub_ctx *
@@ -192,7 +219,7 @@ upstream_context(const struct config *cfg, struct event_base *base,
 	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		if (set_option(ub, opts[i][0], opts[i][1], err, errlen) == -1)
 			goto fail;
-	if (set_max_rtt(ub, cfg, err, errlen) == -1)
+	if (set_rtt_bounds(ub, cfg, err, errlen) == -1)
 		goto fail;
 	for (i = 0; i < cfg->nupstream; i++) {
 		netaddr_format((const struct sockaddr *)&cfg->upstream[i].ss,

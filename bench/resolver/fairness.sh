@@ -3,7 +3,8 @@
 # hangs, another client asking ordinary names: how the second one fares
 # with and without --client-inflight.
 #
-#   bench/resolver/fairness.sh [-l SECONDS] [-r ROUNDS] [-Q RATE] [CAP...]
+#   bench/resolver/fairness.sh [-l SECONDS] [-r ROUNDS] [-Q RATE]
+#       [-b MXSHIMD] [CAP...]
 #
 # The upstream is the Unbound of the resolver tests (resolver_env.inc:
 # resolver_flood_upstream): flood.example. is forwarded to a loopback port
@@ -17,17 +18,23 @@
 # The CAPs take turns in every round; the table has the median of ROUNDS
 # (default 3) for the share of B's questions answered NOERROR (the right
 # answer), B's mean latency (SERVFAILs included) and A's answers per
-# second.  Results: bench/out/fairness/results.md.  Only loopback is used.
+# second.  With -b, every CAP is also measured with the mxshimd binary
+# MXSHIMD (a copy of a build before a change), in the same rounds, each
+# build's CAPs in a row, that build's first.  Results:
+# bench/out/fairness/results.md.  Only loopback is used.
 set -eu
 DUR=10
 ROUNDS=3
 RATE=300
-while getopts l:r:Q: o; do
+BEFORE=""
+while getopts b:l:r:Q: o; do
 	case $o in
 	l) DUR=$OPTARG ;;
 	r) ROUNDS=$OPTARG ;;
 	Q) RATE=$OPTARG ;;
-	*) echo "usage: $0 [-l SECONDS] [-r ROUNDS] [-Q RATE] [CAP...]" >&2
+	b) BEFORE=$OPTARG ;;
+	*) echo "usage: $0 [-l SECONDS] [-r ROUNDS] [-Q RATE] [-b MXSHIMD]" \
+	       "[CAP...]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -39,6 +46,13 @@ done
 . "$(dirname "$0")/../../tests/lib.sh"
 . "$TOP/tests/integration/resolver_env.inc"
 [ -x "$MXSHIMD" ] || { echo "build first: make" >&2; exit 1; }
+[ -z "$BEFORE" ] || [ -x "$BEFORE" ] || { echo "$BEFORE: not a program" >&2
+	exit 1; }
+RUNS="alone"	# the measurements of a round: CAP, or CAPb with -b
+if [ -n "$BEFORE" ]; then
+	for cap in $CAPS; do RUNS="$RUNS ${cap}b"; done
+fi
+RUNS="$RUNS $CAPS"
 OUT="$TOP/bench/out/fairness"
 mkdir -p "$OUT"
 resolver_rules "$T_DIR/rules.conf"
@@ -61,15 +75,18 @@ b_figures() {
 	    END { printf "%.1f %.1f\n", s ? 100 * ok / s : 0, l }' "$1"
 }
 
-# one CAP ROUND: B's figures and A's answers per second
+# one RUN ROUND: B's figures and A's answers per second
 one() {
 	cap=$1 round=$2
 	resolver_flood_upstream || { echo "unbound did not start" >&2; exit 1; }
 	P=$(t_port)
-	opt=$cap
+	opt=${cap%b}
 	[ "$cap" != alone ] || opt=64
+	bin=$MXSHIMD
+	[ "$opt" = "$cap" ] || MXSHIMD=$BEFORE
 	t_mxshimd "$P" "$T_DIR/rules.conf" --upstream "127.0.0.1@$UP" \
 	    --client-inflight "$opt"
+	MXSHIMD=$bin
 	awk -v p="r$round$cap" -v n=$((200 * DUR)) 'BEGIN {
 	    for (i = 1; i <= n; i++) printf "%sb%d.good.example A\n", p, i }' \
 	    >"$T_DIR/b.txt"
@@ -95,10 +112,10 @@ median() {	# median of the numbers on stdin
 	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-for cap in alone $CAPS; do : >"$T_DIR/res-$cap"; done
+for cap in $RUNS; do : >"$T_DIR/res-$cap"; done
 r=1
 while [ $r -le "$ROUNDS" ]; do
-	for cap in alone $CAPS; do
+	for cap in $RUNS; do
 		one "$cap" "$r" >>"$T_DIR/res-$cap"
 		echo "round $r $cap: $(tail -1 "$T_DIR/res-$cap")" >&2
 	done
@@ -107,13 +124,15 @@ done
 {
 	echo "| A's flood | --client-inflight | B answered NOERROR | B mean latency | A answers/s |"
 	echo "|---|---|---|---|---|"
-	for cap in alone $CAPS; do
+	for cap in $RUNS; do
 		f="$T_DIR/res-$cap"
 		if [ "$cap" = alone ]; then
 			flood="none" c="64"
 		else
-			flood="$RATE q/s" c=$cap
-			[ "$cap" = 0 ] && c="0 (no limit)"
+			flood="$RATE q/s" c=${cap%b} was=""
+			[ "$c" = "$cap" ] || was=", before"
+			[ "$c" = 0 ] && c="0 (no limit)"
+			c=$c$was
 		fi
 		echo "| $flood | $c | $(cut -d' ' -f1 "$f" | median)% |" \
 		    "$(cut -d' ' -f2 "$f" | median) ms |" \
