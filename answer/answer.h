@@ -85,6 +85,18 @@ enum answer_parse_rc answer_parse_query(const uint8_t *pkt, size_t len,
     struct answer_question *q);
 
 /*
+ * Step over the name at *pos of the len bytes at pkt (untrusted), checked
+ * as ldns_wire2dname() checks it (labels of at most 63 bytes, pointers
+ * inside the packet, at most 255 bytes uncompressed) but without building
+ * it: the relay and the query parser do this for every record, and need
+ * only where the name ends.  Pointer chains longer than 255 are refused
+ * (ldns allows 65535; no encoder makes more than one per name).  Returns
+ * the uncompressed length and sets *pos past the name as it stands in pkt
+ * (after its first pointer, if any), or returns -1.
+ */
+int answer_skip_name(const uint8_t *pkt, size_t len, size_t *pos);
+
+/*
  * Build a question for callers that have no packet (the shim's res_query):
  * qname in presentation form as the program gave it (trailing dot
  * optional, "" or "." for the root, \ escapes as in zone files).  No EDNS.

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "answer.h"
 #include "answer_int.h"
 
 void
@@ -23,6 +24,38 @@ buffer_over(ldns_buffer *b, void *data, size_t size)
 	b->_capacity = size;
 	b->_fixed = 1;
 	b->_status = LDNS_STATUS_OK;
+}
+
+#define NAME_MAX_POINTERS	255
+
+int
+answer_skip_name(const uint8_t *pkt, size_t len, size_t *pos)
+{
+	size_t		p = *pos, end = 0, n = 1;	/* the root label */
+	unsigned	hops = 0;
+	uint8_t		lab;
+
+	while (p < len && (lab = pkt[p]) != 0) {
+		if ((lab & 0xc0) == 0xc0) {
+			if (p + 1 >= len || ++hops > NAME_MAX_POINTERS)
+				return -1;
+			if (end == 0)
+				end = p + 2;
+			p = (size_t)(lab & 0x3f) << 8 | pkt[p + 1];
+			if (p == 0 || p >= len)	/* 0: as ldns */
+				return -1;
+			continue;
+		}
+		if (lab > LDNS_MAX_LABELLEN)	/* 0x40, 0x80: not labels */
+			return -1;
+		if ((n += (size_t)lab + 1) > LDNS_MAX_DOMAINLEN)
+			return -1;
+		p += (size_t)lab + 1;
+	}
+	if (p >= len)
+		return -1;
+	*pos = end != 0 ? end : p + 1;
+	return (int)n;
 }
 
 /* Whether ldns prints c as itself (see ldns_rdf2buffer_str_dname()). */

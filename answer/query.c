@@ -20,21 +20,18 @@
 static int
 parse_qname(ldns_buffer *b, struct answer_question *q)
 {
-	ldns_rdf	*rdf = NULL;
-	size_t		 start = ldns_buffer_position(b), pos = start, n;
+	size_t	start = ldns_buffer_position(b), pos = start;
+	int	n;
 
-	if (ldns_wire2dname(&rdf, ldns_buffer_begin(b), ldns_buffer_limit(b),
-	    &pos) != LDNS_STATUS_OK)
-		return LDNS_RCODE_FORMERR;
-	n = ldns_rdf_size(rdf);
-	ldns_rdf_deep_free(rdf);
+	n = answer_skip_name(ldns_buffer_begin(b), ldns_buffer_limit(b), &pos);
 	/* A pointer here can only point into the header: nonsense. */
-	if (pos - start != n)
+	if (n == -1 || pos - start != (size_t)n)
 		return LDNS_RCODE_FORMERR;
-	memcpy(q->qname_wire, ldns_buffer_current(b), n);
-	q->qname_wire_len = n;
+	memcpy(q->qname_wire, ldns_buffer_current(b), (size_t)n);
+	q->qname_wire_len = (size_t)n;
 	ldns_buffer_set_position(b, pos);
-	if (name_wire2str(q->qname_wire, n, q->qname, sizeof(q->qname)) == -1)
+	if (name_wire2str(q->qname_wire, (size_t)n, q->qname,
+	    sizeof(q->qname)) == -1)
 		return LDNS_RCODE_FORMERR;
 	return 0;
 }
@@ -57,19 +54,13 @@ parse_question(ldns_buffer *b, struct answer_question *q)
 static int
 skip_owner(ldns_buffer *b, int *is_root)
 {
-	ldns_rdf	*rdf = NULL;
-	size_t		 pos = ldns_buffer_position(b);
+	size_t pos = ldns_buffer_position(b);
 
 	*is_root = ldns_buffer_available(b, 1) &&
 	    ldns_buffer_read_u8_at(b, pos) == 0;
-	if (*is_root) {	/* the OPT case, without allocating */
-		ldns_buffer_skip(b, 1);
-		return 0;
-	}
-	if (ldns_wire2dname(&rdf, ldns_buffer_begin(b), ldns_buffer_limit(b),
-	    &pos) != LDNS_STATUS_OK)
+	if (answer_skip_name(ldns_buffer_begin(b), ldns_buffer_limit(b),
+	    &pos) == -1)
 		return -1;
-	ldns_rdf_deep_free(rdf);
 	ldns_buffer_set_position(b, pos);
 	return 0;
 }

@@ -45,18 +45,6 @@ is_dnssec_type(uint16_t type)
 	    type == LDNS_RR_TYPE_NSEC3;
 }
 
-/* Step over a (possibly compressed) name at *pos; 0 or -1. */
-static int
-skip_name(const uint8_t *pkt, size_t len, size_t *pos)
-{
-	ldns_rdf *name = NULL;
-
-	if (ldns_wire2dname(&name, pkt, len, pos) != LDNS_STATUS_OK)
-		return -1;
-	ldns_rdf_deep_free(name);
-	return 0;
-}
-
 /* Step over one record; fills its type.  0, or -1 when it runs over. */
 static int
 skip_rr(const uint8_t *pkt, size_t len, size_t *pos, uint16_t *type,
@@ -64,7 +52,7 @@ skip_rr(const uint8_t *pkt, size_t len, size_t *pos, uint16_t *type,
 {
 	size_t rdlen;
 
-	if (skip_name(pkt, len, pos) == -1 || len - *pos < 10)
+	if (answer_skip_name(pkt, len, pos) == -1 || len - *pos < 10)
 		return -1;
 	*type = ldns_read_uint16(pkt + *pos);
 	*ttl0 = pkt[*pos + 4];	/* for OPT: the extended RCODE */
@@ -85,7 +73,7 @@ read_layout(const struct answer_question *q, const uint8_t *pkt, size_t len,
 
 	memset(l, 0, sizeof(*l));
 	if (len < LDNS_HEADER_SIZE || LDNS_QDCOUNT(pkt) != 1 ||
-	    skip_name(pkt, len, &pos) == -1 || len - pos < 4)
+	    answer_skip_name(pkt, len, &pos) == -1 || len - pos < 4)
 		return -1;
 	l->question_end = pos += 4;
 	l->an = ldns_read_uint16(pkt + LDNS_ANCOUNT_OFF);

@@ -323,6 +323,58 @@ Test(parse, badvers)
 }
 
 /* Garbage and mutated queries: never a crash, always a sane verdict. */
+/* answer_skip_name() agrees with ldns_wire2dname(), which it stands in
+ * for: same verdict, same end, same length, on names made of a few
+ * labels, pointers and stray bytes, mutated at random. */
+static void
+skip_agrees(const uint8_t *pkt, size_t len, size_t at)
+{
+	ldns_rdf	*rdf = NULL;
+	size_t		 ours = at, theirs = at;
+	int		 n = answer_skip_name(pkt, len, &ours);
+	int		 ok = ldns_wire2dname(&rdf, pkt, len, &theirs) ==
+			    LDNS_STATUS_OK;
+
+	if ((n != -1) != ok) {
+		size_t i;
+		for (i = 0; i < len; i++)
+			fprintf(stderr, "%02x%s", pkt[i], i + 1 == at ? "|" : " ");
+		fprintf(stderr, "\n");
+	}
+	cr_assert_eq(n != -1, ok, "verdicts differ at %zu of %zu (ours %d)",
+	    at, len, n);
+	if (ok) {
+		cr_assert_eq(ours, theirs);
+		cr_assert_eq((size_t)n, ldns_rdf_size(rdf));
+	}
+	ldns_rdf_deep_free(rdf);
+}
+
+Test(parse, skip_name_agrees_with_ldns)
+{
+	static const uint8_t pieces[][4] = {
+		{ 1, 'a' }, { 3, 'm', 'x', '1' }, { 0xc0, 0 }, { 0xc0, 2 },
+		{ 0xc0, 12 }, { 0 }, { 63 }, { 0x40 }, { 0x80, 1 }, { 0xff },
+	};
+	uint8_t		pkt[300];
+	size_t		len, k;
+	unsigned	i, seed = 4242;
+
+	for (i = 0; i < 200000; i++) {
+		len = 0;
+		while (len < sizeof(pkt) - 4 && rand_r(&seed) % 12 != 0) {
+			k = (size_t)rand_r(&seed) % 10;
+			memcpy(pkt + len, pieces[k], 4);
+			len += k == 5 || k == 6 || k == 7 || k == 9 ? 1 :
+			    k == 0 || (k >= 2 && k <= 4) || k == 8 ? 2 : 4;
+		}
+		if (rand_r(&seed) % 2 && len > 0)
+			pkt[(size_t)rand_r(&seed) % len] =
+			    (uint8_t)rand_r(&seed);
+		skip_agrees(pkt, len, len ? (size_t)rand_r(&seed) % len : 0);
+	}
+}
+
 Test(parse, survives_garbage)
 {
 	struct qopts		o = { .edns_size = 1232 };
