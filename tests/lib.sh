@@ -162,6 +162,18 @@ UBEOF
 	t_wait_port "$1"
 }
 
+# t_ns_resolver TIMEOUT: inside a test's own network namespace (unshare
+# --net --mount), bring up lo and make /etc/resolv.conf say "nameserver
+# 127.0.0.1" with that timeout and one attempt, for the programs under
+# test; skips the whole test when it cannot.
+t_ns_resolver() {
+	ip link set lo up || t_skip_all "cannot bring up lo in the namespace"
+	printf 'nameserver 127.0.0.1\noptions timeout:%s attempts:1\n' "$1" \
+	    >"$T_DIR/resolv.conf"
+	mount --bind "$T_DIR/resolv.conf" /etc/resolv.conf ||
+	    t_skip_all "cannot bind-mount /etc/resolv.conf"
+}
+
 # t_dig PORT ARGS...: dig against 127.0.0.1@PORT, short timeouts (2 s
 # times T_SLOW).
 t_dig() {

@@ -54,11 +54,7 @@ pf_ns_setup() {
 		command -v "$c" >/dev/null 2>&1 ||
 		    t_skip_all "$c not installed (Debian package postfix)"
 	done
-	ip link set lo up || t_skip_all "cannot bring up lo in the namespace"
-	printf 'nameserver 127.0.0.1\noptions timeout:2 attempts:1\n' \
-	    >"$T_DIR/resolv.conf"
-	mount --bind "$T_DIR/resolv.conf" /etc/resolv.conf ||
-	    t_skip_all "cannot bind-mount /etc/resolv.conf"
+	t_ns_resolver 2
 	chmod 755 "$T_DIR"
 }
 

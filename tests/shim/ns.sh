@@ -31,11 +31,7 @@ shim_ns_setup() {
 	for f in "$SHIM_LIB" "$Q" "$QOLD"; do
 		[ -e "$f" ] || t_skip_all "$f not built (make check-build)"
 	done
-	ip link set lo up || t_skip_all "cannot bring up lo in the namespace"
-	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
-	    >"$T_DIR/resolv.conf"
-	mount --bind "$T_DIR/resolv.conf" /etc/resolv.conf ||
-	    t_skip_all "cannot bind-mount /etc/resolv.conf"
+	t_ns_resolver 1
 	t_unbound 53 "$TOP/tests/shim/zone.conf" ||
 	    t_skip_all "unbound did not start"
 	SHIM_PRELOAD=$(t_preload "$SHIM_LIB")
