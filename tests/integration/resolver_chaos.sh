@@ -135,16 +135,23 @@ check_right() {
 	    "after $MODE_NAME: $4 answered right again"
 }
 
-# Poll with fresh names every 0.2 s until eight answers in a row are right
-# (both workers have their own libunbound); prints the milliseconds from
-# $1 to the first of them, or nothing.
+# Poll with fresh names every 0.2 s until the answers have been right for
+# STABLE ms in a row, at least eight of them (both workers have their own
+# libunbound, and a try that failed during the outage can mark the
+# upstream down again for up to infra-host-ttl, 5 s, after the first right
+# answers); prints the milliseconds from $1 to the first of them, or
+# nothing.
+STABLE=6000
 recovery() {
 	first="" streak=0
 	while [ $(( $(now_ms) - $1 )) -lt $((RECOVER * 2000)) ]; do
 		if ask "$P" "$(fresh FRESH.chaos.example)" A | grep -q "^NOERROR .* 192.0.2.9;$"; then
 			[ -n "$first" ] || first=$(( $(now_ms) - $1 ))
 			streak=$((streak + 1))
-			[ $streak -lt 8 ] || { echo "$first"; return; }
+			if [ $streak -ge 8 ] &&
+			    [ $(( $(now_ms) - $1 - first )) -ge $STABLE ]; then
+				echo "$first"; return
+			fi
 		else
 			first="" streak=0
 		fi
