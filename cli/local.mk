@@ -6,7 +6,7 @@ CLI_IMPORT_SOURCES =
 CLI_IMPORT_CFLAGS =
 CLI_IMPORT_LIBS =
 include $(srcdir)/cli/run.mk
-include $(srcdir)/cli/import.mk
+include $(srcdir)/convert/local.mk
 
 bin_PROGRAMS += cli/mxshim
 cli_mxshim_SOURCES = cli/main.c cli/cli.h cli/check.c cli/route.c \
