@@ -1,7 +1,5 @@
 /*
- * cli/import_write.c - reading a source file whole, and replacing an
- * output file atomically (a reader sees the old file or the new one,
- * never half of one, even across a crash).
+ * cli/file.c - the files of import and export (file.h).
  */
 #include "config.h"
 
@@ -14,10 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "import.h"
+#include "file.h"
 
 char *
-imp_read_file(const char *path, size_t *lenp)
+cli_read_file(const char *path, size_t *lenp)
 {
 	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 	size_t len = 0, cap = 65536;
@@ -92,7 +90,7 @@ sync_dir(const char *path)
 }
 
 int
-imp_write_atomic(const char *path, const char *text, size_t len,
+cli_write_atomic(const char *path, const char *text, size_t len,
     unsigned mode)
 {
 	char *tmp;

@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "import.h"
+#include "file.h"
 
 static const struct {
 	const char	*name;
@@ -84,7 +85,7 @@ emit(const struct imp_doc *doc, const char *out)
 	else if (out == NULL) {
 		if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
 			rc = 1;
-	} else if (imp_write_atomic(out, text, len,
+	} else if (cli_write_atomic(out, text, len,
 	    out_mode(out, doc->credentials)) != 0) {
 		fprintf(stderr, "mxshim import: %s: %s\n", out,
 		    strerror(errno));
@@ -103,7 +104,7 @@ run(int (*fn)(struct imp_doc *, const char *, size_t), const char *format,
 	char *text;
 	int rc = 1;
 
-	if ((text = imp_read_file(in, &len)) == NULL) {
+	if ((text = cli_read_file(in, &len)) == NULL) {
 		fprintf(stderr, "mxshim import: %s: %s\n", in, strerror(errno));
 		return 1;
 	}

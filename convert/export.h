@@ -1,10 +1,10 @@
 /*
- * cli/export.h - override lines back into other products' routing tables
+ * convert/export.h - override lines back into other products' routing tables
  * (mxshim export).
  *
- * export.c reads a rules file that the engine accepts into exp_line
- * records (the SERVER field is read by the engine itself, see
- * exp_read()), groups the lines of each route, and checks where the
+ * export_read.c takes a set the engine loaded and turns its lines, as
+ * the parser read them (rules_line_get()), into exp_line records;
+ * export_order.c groups the lines of each route and checks where the
  * products' "most specific route wins" differs from the rules file's walk
  * in order.  Each exporter then writes what it can and reports the rest
  * through exp_note(): a comment at the top of its output and a warning on
@@ -17,7 +17,6 @@
 #include <stdio.h>
 
 #include "rules.h"
-#include "import.h"
 
 enum exp_pkind {
 	EXP_EXACT,	/* example.com */
@@ -39,9 +38,9 @@ struct exp_line {
 	const char	*suffix;		/* EXP_SUFFIX: after "*." */
 	enum exp_skind	 skind;
 	char		 host[RULES_MAX_NAME + 1];	/* name or address */
-	int		 host_kind;		/* IMP_HOST_* */
+	enum rules_server_kind host_kind;	/* NAME, IPV4 or IPV6 */
 	unsigned	 port;			/* 25 by default */
-	char		*user, *pass;		/* NULL: none */
+	const char	*user, *pass;		/* NULL: none; in the set */
 	unsigned	 pri;
 	int		 pri_set;
 	int		 end, lookupmx, adddns;
@@ -65,15 +64,30 @@ struct exp_key {
 
 struct exp_doc {
 	const char		*srcname;
+	const struct rules	*set;		/* what the lines point into */
 	struct exp_line		*line;
 	size_t			 nline;
 	struct exp_group	*group;
 	size_t			 ngroup;
 	struct exp_key		*index;		/* sorted by kind, name, g */
-	struct imp_buf		 notes;		/* the comment block */
+	FILE			*notes;		/* the comment block */
+	char			*notes_text;	/* its text, after fflush() */
+	size_t			 notes_len;
 	int			 warnings;
 	FILE			*err;
 };
+
+/*
+ * Read the lines of set, which must outlive d, into d (export_read.c):
+ * what no product can carry (conditions, general wildcards) is marked
+ * skipped and reported.  srcname names the file in messages, err is where
+ * warnings go.  Returns 0, or -1 on no memory; exp_doc_free() in both
+ * cases.
+ */
+int exp_read(struct exp_doc *d, const struct rules *set, const char *srcname,
+    FILE *err);
+
+void exp_doc_free(struct exp_doc *d);
 
 /*
  * Report what could not be carried about rules line `line` (0: the file
@@ -111,8 +125,7 @@ int exp_same_hosts(const struct exp_group *a, const struct exp_group *b);
  * postfix also fills sasl with sasl_passwd(5) lines (credentials).
  * They return 0, or -1 on no memory.
  */
-int export_cisco(struct exp_doc *d, struct imp_buf *out);
-int export_postfix(struct exp_doc *d, struct imp_buf *out,
-    struct imp_buf *sasl);
+int export_cisco(struct exp_doc *d, FILE *out);
+int export_postfix(struct exp_doc *d, FILE *out, FILE *sasl);
 
 #endif /* MXSHIM_EXPORT_H */

@@ -1,5 +1,5 @@
 /*
- * cli/export_cisco.c - override routes as a Cisco AsyncOS SMTP routes file
+ * convert/export_cisco.c - override routes as a Cisco AsyncOS SMTP routes file
  * (the reverse of import_cisco.c).
  *
  * "NAME" and "*.NAME" with the same hosts become one route "NAME" (which
@@ -17,7 +17,7 @@
 /* "HOST[:PORT][/pri=N]" of one line into out. */
 static void
 one_host(struct exp_doc *d, const struct exp_line *l, int pri,
-    struct imp_buf *out, int quiet)
+    FILE *out, int quiet)
 {
 	switch (l->skind) {
 	case EXP_NULL:
@@ -25,28 +25,28 @@ one_host(struct exp_doc *d, const struct exp_line *l, int pri,
 			exp_note(d, l->line, "the null MX becomes /dev/null: "
 			    "AsyncOS drops the mail silently where senders "
 			    "bounce it here");
-		imp_buf_printf(out, "/dev/null");
+		fprintf(out, "/dev/null");
 		return;
 	case EXP_USEDNS:
-		imp_buf_printf(out, "USEDNS");
+		fprintf(out, "USEDNS");
 		return;
 	case EXP_HOST:
 		break;
 	}
-	if (l->host_kind == IMP_HOST_V6 && l->port != RULES_DEFAULT_PORT)
-		imp_buf_printf(out, "[%s]:%u", l->host, l->port);
+	if (l->host_kind == RULES_SERVER_IPV6 && l->port != RULES_DEFAULT_PORT)
+		fprintf(out, "[%s]:%u", l->host, l->port);
 	else if (l->port != RULES_DEFAULT_PORT)
-		imp_buf_printf(out, "%s:%u", l->host, l->port);
+		fprintf(out, "%s:%u", l->host, l->port);
 	else
-		imp_buf_printf(out, "%s", l->host);
+		fprintf(out, "%s", l->host);
 	if (pri)
-		imp_buf_printf(out, "/pri=%u", l->pri);
+		fprintf(out, "/pri=%u", l->pri);
 	if (quiet)
 		return;
 	if (l->user != NULL)
 		exp_note(d, l->line, "the SMTP AUTH credentials for %s are not "
 		    "carried: set an SMTP authentication profile", l->host);
-	if (l->host_kind == IMP_HOST_NAME && !l->lookupmx)
+	if (l->host_kind == RULES_SERVER_NAME && !l->lookupmx)
 		exp_note(d, l->line, "AsyncOS looks up the MX records of %s "
 		    "first; here it is the mail server itself (no $lookupmx)",
 		    l->host);
@@ -54,7 +54,7 @@ one_host(struct exp_doc *d, const struct exp_line *l, int pri,
 
 /* The host list of a route. */
 static void
-hosts(struct exp_doc *d, const struct exp_group *g, struct imp_buf *out,
+hosts(struct exp_doc *d, const struct exp_group *g, FILE *out,
     int quiet)
 {
 	size_t i;
@@ -65,7 +65,7 @@ hosts(struct exp_doc *d, const struct exp_group *g, struct imp_buf *out,
 			pri = 1;
 	for (i = 0; i < g->n; i++) {
 		if (i > 0)
-			imp_buf_add(out, ",", 1);
+			fputc(',', out);
 		one_host(d, &g->l[i], pri && g->l[i].skind == EXP_HOST, out,
 		    quiet);
 	}
@@ -73,20 +73,20 @@ hosts(struct exp_doc *d, const struct exp_group *g, struct imp_buf *out,
 
 /* "NAME" routes apply to the subdomains too: say what they get here. */
 static void
-subdomains(struct exp_doc *d, const struct exp_group *g, struct imp_buf *out)
+subdomains(struct exp_doc *d, const struct exp_group *g, FILE *out)
 {
 	const struct exp_group *p = exp_parent(d, g->l->pattern);
 
-	imp_buf_printf(out, ".%s ", g->l->pattern);
+	fprintf(out, ".%s ", g->l->pattern);
 	if (p != NULL)
 		hosts(d, p, out, 1);
 	else
-		imp_buf_printf(out, "USEDNS");
-	imp_buf_add(out, "\n", 1);
+		fprintf(out, "USEDNS");
+	fputc('\n', out);
 }
 
 int
-export_cisco(struct exp_doc *d, struct imp_buf *out)
+export_cisco(struct exp_doc *d, FILE *out)
 {
 	size_t i;
 
@@ -98,23 +98,23 @@ export_cisco(struct exp_doc *d, struct imp_buf *out)
 			continue;
 		switch (l->pkind) {
 		case EXP_ALL:
-			imp_buf_printf(out, "ALL: ");
+			fprintf(out, "ALL: ");
 			break;
 		case EXP_SUFFIX:
 			o = exp_find(d, EXP_EXACT, l->suffix);
 			if (o != NULL && exp_same_hosts(o, g))
 				continue;	/* written with NAME */
-			imp_buf_printf(out, ".%s ", l->suffix);
+			fprintf(out, ".%s ", l->suffix);
 			break;
 		default:
-			imp_buf_printf(out, "%s ", l->pattern);
+			fprintf(out, "%s ", l->pattern);
 			break;
 		}
 		hosts(d, g, out, 0);
-		imp_buf_add(out, "\n", 1);
+		fputc('\n', out);
 		if (l->pkind == EXP_EXACT &&
 		    exp_find(d, EXP_SUFFIX, l->pattern) == NULL)
 			subdomains(d, g, out);
 	}
-	return out->oom ? -1 : 0;
+	return ferror(out) ? -1 : 0;
 }

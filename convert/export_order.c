@@ -1,5 +1,5 @@
 /*
- * cli/export_order.c - the routes of a rules file for export: lines
+ * convert/export_order.c - the routes of a rules file for export: lines
  * grouped into routes, a pattern index, and where AsyncOS' or Postfix'
  * "most specific route wins" differs from the rules file's walk in order.
  *

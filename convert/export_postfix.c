@@ -1,5 +1,5 @@
 /*
- * cli/export_postfix.c - override routes as a Postfix transport(5) map,
+ * convert/export_postfix.c - override routes as a Postfix transport(5) map,
  * with sasl_passwd(5) lines for the credentials, so that Postfix itself
  * is handed the ports and passwords that DNS cannot carry.
  *
@@ -22,16 +22,16 @@
 
 /* The next-hop text of one host line. */
 static void
-nexthop(const struct exp_line *l, struct imp_buf *out)
+nexthop(const struct exp_line *l, FILE *out)
 {
-	const char *v6 = l->host_kind == IMP_HOST_V6 ? "ipv6:" : "";
+	const char *v6 = l->host_kind == RULES_SERVER_IPV6 ? "ipv6:" : "";
 
-	if (l->lookupmx && l->host_kind == IMP_HOST_NAME)
-		imp_buf_printf(out, "%s", l->host);
+	if (l->lookupmx && l->host_kind == RULES_SERVER_NAME)
+		fprintf(out, "%s", l->host);
 	else
-		imp_buf_printf(out, "[%s%s]", v6, l->host);
+		fprintf(out, "[%s%s]", v6, l->host);
 	if (l->port != RULES_DEFAULT_PORT)
-		imp_buf_printf(out, ":%u", l->port);
+		fprintf(out, ":%u", l->port);
 }
 
 static int
@@ -47,30 +47,30 @@ by_pri(const void *a, const void *b)
 
 static void
 sasl_line(const struct exp_doc *d, const struct exp_line *l,
-    struct imp_buf *sasl)
+    FILE *sasl)
 {
 	if (l->user == NULL)
 		return;
-	if (sasl->len == 0)
-		imp_buf_printf(sasl, "# sasl_passwd(5) from %s: postmap it, "
+	if (ftell(sasl) == 0)
+		fprintf(sasl, "# sasl_passwd(5) from %s: postmap it, "
 		    "and set smtp_sasl_auth_enable = yes,\n# "
 		    "smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd\n",
 		    d->srcname);
 	nexthop(l, sasl);
-	imp_buf_printf(sasl, " %s:%s\n", l->user, l->pass ? l->pass : "");
+	fprintf(sasl, " %s:%s\n", l->user, l->pass ? l->pass : "");
 }
 
 /* The value of the transport entry for route g. */
 static int
-route_value(struct exp_doc *d, const struct exp_group *g, struct imp_buf *out,
-    struct imp_buf *sasl, int *listed)
+route_value(struct exp_doc *d, const struct exp_group *g, FILE *out,
+    FILE *sasl, int *listed)
 {
 	const struct exp_line **v;
 	size_t i, n = 0;
 
 	for (i = 0; i < g->n; i++)
 		if (g->l[i].skind == EXP_NULL) {
-			imp_buf_printf(out, "error:5.1.10 this domain accepts "
+			fprintf(out, "error:5.1.10 this domain accepts "
 			    "no mail (null MX)");
 			return 0;
 		}
@@ -89,17 +89,17 @@ route_value(struct exp_doc *d, const struct exp_group *g, struct imp_buf *out,
 		v[n++] = l;
 	}
 	qsort(v, n, sizeof(*v), by_pri);
-	imp_buf_printf(out, "smtp:");
+	fprintf(out, "smtp:");
 	for (i = 0; i < n; i++) {
 		if (v[i]->skind == EXP_USEDNS) {
 			/* the domain itself, MX-resolved; alone: empty */
 			if (n > 1)
-				imp_buf_printf(out, "%s%s", i ? ", " : "",
+				fprintf(out, "%s%s", i ? ", " : "",
 				    v[i]->pattern);
 			continue;
 		}
 		if (i > 0)
-			imp_buf_printf(out, ", ");
+			fprintf(out, ", ");
 		nexthop(v[i], out);
 		sasl_line(d, v[i], sasl);
 		if (i > 0 && v[i]->pri == v[i - 1]->pri)
@@ -114,7 +114,7 @@ route_value(struct exp_doc *d, const struct exp_group *g, struct imp_buf *out,
 }
 
 int
-export_postfix(struct exp_doc *d, struct imp_buf *out, struct imp_buf *sasl)
+export_postfix(struct exp_doc *d, FILE *out, FILE *sasl)
 {
 	size_t i;
 	int listed = 0;
@@ -126,21 +126,21 @@ export_postfix(struct exp_doc *d, struct imp_buf *out, struct imp_buf *sasl)
 		if (g->n == 0)
 			continue;
 		if (l->pkind == EXP_SUFFIX)
-			imp_buf_printf(out, ".%s\t", l->suffix);
+			fprintf(out, ".%s\t", l->suffix);
 		else
-			imp_buf_printf(out, "%s\t", l->pattern);
+			fprintf(out, "%s\t", l->pattern);
 		if (l->pkind == EXP_ALL)
 			exp_note(d, l->line, "the * entry matches local "
 			    "domains too: give them their own entries (local:) "
 			    "or use default_transport instead");
 		if (route_value(d, g, out, sasl, &listed) != 0)
 			return -1;
-		imp_buf_add(out, "\n", 1);
+		fputc('\n', out);
 	}
 	if (listed)
 		exp_note(d, 0, "routes with several next hops need Postfix 3.5 "
 		    "or later");
-	imp_buf_printf(out, "# main.cf: transport_maps = "
+	fprintf(out, "# main.cf: transport_maps = "
 	    "hash:/etc/postfix/transport\n");
-	return out->oom || sasl->oom ? -1 : 0;
+	return ferror(out) || ferror(sasl) ? -1 : 0;
 }

@@ -1,5 +1,5 @@
 /*
- * cli/import.h - converting other products' routing tables into override
+ * convert/import.h - converting other products' routing tables into override
  * lines (mxshim import), and override lines back into them (mxshim export).
  *
  * Each importer reads one source format and fills a struct imp_doc: one
@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 #include <stdio.h>
+
+#include "rules.h"
 
 /* One override line: PATTERN SERVER [TOKENS]. */
 struct imp_line {
@@ -117,39 +119,30 @@ char *imp_render(const struct imp_doc *doc, size_t *lenp);
 
 /* ---- helpers shared by the importers (import_util.c) ---------------- */
 
-/* A growing string. */
-struct imp_buf {
-	char	*s;
-	size_t	 len;
-	size_t	 cap;
-	int	 oom;
-};
-void imp_buf_add(struct imp_buf *b, const char *s, size_t n);
-void imp_buf_printf(struct imp_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* Kind of a destination host as written in a source. */
-enum imp_host_kind {
-	IMP_HOST_NAME,
-	IMP_HOST_V4,
-	IMP_HOST_V6
-};
+/*
+ * Close a stream of open_memstream(3), the way text is built here: 0 when
+ * everything written reached the buffer, -1 when memory ran out.
+ */
+int imp_memclose(FILE *f);
 
 /*
- * Split "HOST[:PORT]" ("[v6]:port", bare v6 without a port) into its
- * parts: host written into hbuf (brackets removed), *port set (0: none).
- * Returns the kind, or -1 with *why set when it cannot be read.
+ * Read "HOST[:PORT]" as written in a source ("[v6]:port", "[IPv6:v6]", and
+ * a bare v6 address without a port) with the engine's SERVER reader:
+ * fills out (kind NAME, IPV4 or IPV6; a name lowercase, an address without
+ * brackets) and *port (0: none written).  Returns 0, or -1 with why (size
+ * whylen) saying what is wrong.
  */
-int imp_split_hostport(const char *s, size_t len, char *hbuf, size_t hlen,
-    unsigned *port, const char **why);
+int imp_split_hostport(const char *s, size_t len, struct rules_server *out,
+    unsigned *port, char *why, size_t whylen);
 
 /*
- * The SERVER field for host (kind from imp_split_hostport), port (0: none)
- * and credentials (NULL: none), written into out.  Returns 0, or -1 when
- * it does not fit.
+ * The SERVER field for host of kind (RULES_SERVER_NAME, IPV4 or IPV6),
+ * port (0: none) and credentials (NULL: none), written into out.  Returns
+ * 0, or -1 when it does not fit.
  */
-int imp_server(char *out, size_t len, const char *host, int kind,
-    unsigned port, const char *user, const char *pass);
+int imp_server(char *out, size_t len, const char *host,
+    enum rules_server_kind kind, unsigned port, const char *user,
+    const char *pass);
 
 /*
  * Append a token to the space-separated list t (size len), printf-style.
@@ -183,22 +176,5 @@ int import_cisco(struct imp_doc *doc, const char *text, size_t len);
 int import_xeams(struct imp_doc *doc, const char *text, size_t len);
 int import_tmail(struct imp_doc *doc, const char *text, size_t len);
 int import_kumo(struct imp_doc *doc, const char *text, size_t len);
-
-/* ---- files (import_write.c) ------------------------------------------- */
-
-/*
- * Read a whole file (or stdin for "-") into a NUL-ended malloc'ed buffer.
- * Returns NULL with errno set.
- */
-char *imp_read_file(const char *path, size_t *lenp);
-
-/*
- * Write text to path atomically: path.tmp in the same directory, fsync,
- * rename, fsync the directory.  mode is used for the new file (0600 when
- * it holds credentials).  Returns 0, or -1 with errno set (the old file is
- * then untouched and the temporary removed).
- */
-int imp_write_atomic(const char *path, const char *text, size_t len,
-    unsigned mode);
 
 #endif /* MXSHIM_IMPORT_H */

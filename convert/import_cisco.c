@@ -1,5 +1,5 @@
 /*
- * cli/import_cisco.c - Cisco AsyncOS SMTP routes (the `smtproutes`
+ * convert/import_cisco.c - Cisco AsyncOS SMTP routes (the `smtproutes`
  * import/export file) into override lines.
  *
  * One route per line, "DOMAIN HOST[,HOST...]", '#' comments.  A DOMAIN
@@ -32,17 +32,19 @@
 /* One destination host of a route, as read. */
 struct chost {
 	char		host[RULES_MAX_NAME + 1];
-	int		kind;		/* imp_host_kind, or one of: */
+	int		kind;		/* enum rules_server_kind, or: */
 #define CH_USEDNS	10
 #define CH_DEVNULL	11
 	unsigned	port;
 	long		pri;		/* -1: none given */
 };
 
-/* Read "HOST[:PORT][/pri=N]"; 0, or -1 with *why set. */
+/* Read "HOST[:PORT][/pri=N]"; 0, or -1 with why set. */
 static int
-parse_host(const char *s, size_t n, struct chost *h, const char **why)
+parse_host(const char *s, size_t n, struct chost *h, char *why,
+    size_t whylen)
 {
+	struct rules_server srv;
 	const char *slash;
 	unsigned long v;
 
@@ -65,7 +67,8 @@ parse_host(const char *s, size_t n, struct chost *h, const char **why)
 	if (slash != NULL) {
 		if (imp_number(slash + 5, (size_t)(s + n - slash - 5), 65535,
 		    &v) != 0) {
-			*why = "/pri= wants a number in 0-65535";
+			snprintf(why, whylen, "/pri= wants a number in "
+			    "0-65535");
 			return -1;
 		}
 		h->pri = (long)v;
@@ -75,14 +78,16 @@ parse_host(const char *s, size_t n, struct chost *h, const char **why)
 		h->kind = CH_USEDNS;
 		return 0;
 	}
-	h->kind = imp_split_hostport(s, n, h->host, sizeof(h->host), &h->port,
-	    why);
-	return h->kind < 0 ? -1 : 0;
+	if (imp_split_hostport(s, n, &srv, &h->port, why, whylen) != 0)
+		return -1;
+	h->kind = srv.kind;
+	snprintf(h->host, sizeof(h->host), "%s", srv.host);
+	return 0;
 }
 
 /* Split the host list on commas and blanks; returns the count, -1. */
 static int
-parse_hosts(const char *s, struct chost **out, const char **why,
+parse_hosts(const char *s, struct chost **out, char *why, size_t whylen,
     char *bad, size_t badlen)
 {
 	struct chost *v = NULL, *nv;
@@ -97,12 +102,12 @@ parse_hosts(const char *s, struct chost **out, const char **why,
 			break;
 		len = strcspn(s, ", \t");
 		if ((nv = realloc(v, (size_t)(n + 1) * sizeof(*v))) == NULL) {
-			*why = "out of memory";
+			snprintf(why, whylen, "out of memory");
 			free(v);
 			return -1;
 		}
 		v = nv;
-		if (parse_host(s, len, &v[n], why) != 0) {
+		if (parse_host(s, len, &v[n], why, whylen) != 0) {
 			snprintf(bad, badlen, "%.*s", (int)len, s);
 			free(v);
 			return -1;
@@ -122,7 +127,7 @@ names_differ(const struct chost *h, int n)
 	int i;
 
 	for (i = 0; i < n; i++) {
-		if (h[i].kind != IMP_HOST_NAME)
+		if (h[i].kind != RULES_SERVER_NAME)
 			continue;
 		if (first != -2 && h[i].pri != first)
 			return 1;
@@ -170,7 +175,7 @@ route_lines(struct imp_doc *doc, struct imp_entry *e, const char *pattern,
 			    h[i].kind, h[i].port, NULL, NULL) != 0)
 				return -1;
 			/* AsyncOS MX-resolves names, not addresses */
-			if (h[i].kind == IMP_HOST_NAME)
+			if (h[i].kind == RULES_SERVER_NAME)
 				imp_tok(tok, sizeof(tok), "$lookupmx");
 			/* hosts without /pri= are the most preferred, 0 */
 			if (anypri)
@@ -206,8 +211,9 @@ static int
 one_route(struct imp_doc *doc, unsigned lineno, const char *line)
 {
 	char dom[RULES_MAX_NAME + 3], sub[RULES_MAX_NAME + 6], bad[256] = "";
+	char why[256] = "";
 	struct chost *h = NULL;
-	const char *why = "", *rest;
+	const char *rest;
 	size_t dlen;
 	int n, r;
 
@@ -219,7 +225,8 @@ one_route(struct imp_doc *doc, unsigned lineno, const char *line)
 	}
 	memcpy(dom, line, dlen);
 	dom[dlen] = '\0';
-	if ((n = parse_hosts(rest, &h, &why, bad, sizeof(bad))) < 0) {
+	if ((n = parse_hosts(rest, &h, why, sizeof(why), bad,
+	    sizeof(bad))) < 0) {
 		imp_error(doc, lineno, "destination host '%s': %s", bad, why);
 		return 0;
 	}

@@ -1,5 +1,5 @@
 /*
- * cli/import_doc.c - the document an importer fills: entries, their
+ * convert/import_doc.c - the document an importer fills: entries, their
  * override lines and notes, sorting, checking with the engine, rendering.
  */
 #include "config.h"
@@ -182,12 +182,10 @@ imp_sort(struct imp_doc *doc, const char *why)
 /* ---- checking with the engine ------------------------------------------ */
 
 static void
-render_line(struct imp_buf *b, const struct imp_line *l, int disabled)
+render_line(FILE *f, const struct imp_line *l, int disabled)
 {
-	if (disabled)
-		imp_buf_add(b, "# off: ", 7);
-	imp_buf_printf(b, "%s %s%s%s\n", l->pattern, l->server,
-	    l->tokens[0] ? " " : "", l->tokens);
+	fprintf(f, "%s%s %s%s%s\n", disabled ? "# off: " : "", l->pattern,
+	    l->server, l->tokens[0] ? " " : "", l->tokens);
 }
 
 /* Load the lines of e; returns 0 when the engine accepts them. */
@@ -196,21 +194,23 @@ entry_check(struct imp_doc *doc, const struct imp_entry *e)
 {
 	struct rules_load_opts opts = { 0 };
 	struct rules_first fe = { .found = 0 };
-	struct imp_buf b = { 0 };
 	struct rules *set;
-	size_t i;
+	size_t i, len;
+	char *text = NULL;
+	FILE *f;
 
-	for (i = 0; i < e->nline; i++)
-		render_line(&b, &e->line[i], 0);
-	if (b.oom) {
-		free(b.s);
+	if ((f = open_memstream(&text, &len)) != NULL)
+		for (i = 0; i < e->nline; i++)
+			render_line(f, &e->line[i], 0);
+	if (f == NULL || imp_memclose(f) != 0) {
+		free(text);
 		imp_error(doc, e->src_line, "out of memory");
 		return -1;
 	}
 	opts.diag = rules_first_error;
 	opts.diag_arg = &fe;
-	set = rules_load_buffer(doc->srcname, b.s ? b.s : "", b.len, &opts);
-	free(b.s);
+	set = rules_load_buffer(doc->srcname, text, len, &opts);
+	free(text);
 	if (set != NULL) {
 		rules_free(set);
 		return 0;
@@ -239,14 +239,14 @@ imp_validate(struct imp_doc *doc)
 /* ---- rendering --------------------------------------------------------- */
 
 static void
-render_comment(struct imp_buf *b, const char *prefix, const char *text)
+render_comment(FILE *f, const char *prefix, const char *text)
 {
 	const char *p = text, *nl;
 
 	/* keep multi-line source text inside the comment */
 	do {
 		nl = strchr(p, '\n');
-		imp_buf_printf(b, "# %s%.*s\n", prefix,
+		fprintf(f, "# %s%.*s\n", prefix,
 		    (int)(nl ? (size_t)(nl - p) : strlen(p)), p);
 		prefix = "  ";
 		p = nl ? nl + 1 : NULL;
@@ -254,41 +254,42 @@ render_comment(struct imp_buf *b, const char *prefix, const char *text)
 }
 
 static void
-render_entry(struct imp_buf *b, const struct imp_doc *doc,
-    const struct imp_entry *e)
+render_entry(FILE *f, const struct imp_doc *doc, const struct imp_entry *e)
 {
 	char where[512];
 	size_t i;
 
 	snprintf(where, sizeof(where), "%s:%u: ", doc->srcname, e->src_line);
-	imp_buf_add(b, "\n", 1);
-	render_comment(b, where, e->src_text);
+	fputc('\n', f);
+	render_comment(f, where, e->src_text);
 	for (i = 0; i < e->nnote; i++)
-		render_comment(b, "not carried: ", e->note[i]);
+		render_comment(f, "not carried: ", e->note[i]);
 	for (i = 0; i < e->nline; i++)
-		render_line(b, &e->line[i], e->disabled);
+		render_line(f, &e->line[i], e->disabled);
 }
 
 char *
 imp_render(const struct imp_doc *doc, size_t *lenp)
 {
-	struct imp_buf b = { 0 };
+	char *text = NULL;
 	size_t i;
+	FILE *f;
 
-	imp_buf_printf(&b, "# Override lines imported by `mxshim import "
-	    "--format %s` from %s.\n", doc->format, doc->srcname);
-	imp_buf_printf(&b, "# Each source entry is quoted above its lines; "
+	if ((f = open_memstream(&text, lenp)) == NULL)
+		return NULL;
+	fprintf(f, "# Override lines imported by `mxshim import --format %s` "
+	    "from %s.\n", doc->format, doc->srcname);
+	fprintf(f, "# Each source entry is quoted above its lines; "
 	    "\"not carried\" says what DNS\n# cannot express, \"off:\" marks "
 	    "lines left disabled.\n");
 	if (doc->order)
-		imp_buf_printf(&b, "# Ordered %s;\n# $end stops the walk at "
-		    "the route that applies.\n", doc->order);
+		fprintf(f, "# Ordered %s;\n# $end stops the walk at the route "
+		    "that applies.\n", doc->order);
 	for (i = 0; i < doc->nentry; i++)
-		render_entry(&b, doc, &doc->entry[i]);
-	if (b.oom) {
-		free(b.s);
+		render_entry(f, doc, &doc->entry[i]);
+	if (imp_memclose(f) != 0) {
+		free(text);
 		return NULL;
 	}
-	*lenp = b.len;
-	return b.s;
+	return text;
 }

@@ -1,5 +1,5 @@
 /*
- * cli/import_kumo.c - KumoMTA queue routing (a queues.toml-style file, as
+ * convert/import_kumo.c - KumoMTA queue routing (a queues.toml-style file, as
  * read by the policy-extras queue helper) into override lines.
  *
  *   [queue.'example.com']                 # the domain itself
@@ -36,11 +36,11 @@ static int
 mx_item(struct imp_doc *doc, struct imp_entry *e, const struct toml_val *it,
     char *server, size_t len)
 {
-	char host[RULES_MAX_NAME + 1];
+	char why[256];
+	struct rules_server srv;
 	const struct toml_val *addr;
-	const char *src, *why;
+	const char *src;
 	unsigned port;
-	int kind;
 
 	if (it->type == TOML_TABLE) {
 		const struct toml_val *name = toml_get(it, "name");
@@ -63,9 +63,8 @@ mx_item(struct imp_doc *doc, struct imp_entry *e, const struct toml_val *it,
 		    "{ name, addr } tables");
 		return -1;
 	}
-	kind = imp_split_hostport(src, strlen(src), host, sizeof(host), &port,
-	    &why);
-	if (kind < 0) {
+	if (imp_split_hostport(src, strlen(src), &srv, &port, why,
+	    sizeof(why)) != 0) {
 		imp_error(doc, it->line, "mx_list entry '%s': %s", src, why);
 		return -1;
 	}
@@ -74,7 +73,7 @@ mx_item(struct imp_doc *doc, struct imp_entry *e, const struct toml_val *it,
 		    "no port here", src);
 		return -1;
 	}
-	return imp_server(server, len, host, kind, 0, NULL, NULL);
+	return imp_server(server, len, srv.host, srv.kind, 0, NULL, NULL);
 }
 
 static int
@@ -126,9 +125,12 @@ protocol_mx_list(struct imp_doc *doc, struct imp_entry *e,
 static void
 report_rest(struct imp_doc *doc, struct imp_entry *e, const struct toml_val *q)
 {
-	struct imp_buf names = { 0 };
-	size_t i;
+	char *names = NULL;
+	size_t i, len = 0;
+	FILE *f;
 
+	if ((f = open_memstream(&names, &len)) == NULL)
+		return;
 	for (i = 0; i < q->nkv; i++) {
 		const struct toml_kv *kv = &q->kv[i];
 
@@ -139,13 +141,12 @@ report_rest(struct imp_doc *doc, struct imp_entry *e, const struct toml_val *q)
 			imp_note(doc, e, "the settings for tenant '%s' are not "
 			    "carried: DNS does not see the tenant", kv->key);
 		else
-			imp_buf_printf(&names, "%s%s", names.len ? ", " : "",
-			    kv->key);
+			fprintf(f, "%s%s", ftell(f) > 0 ? ", " : "", kv->key);
 	}
-	if (names.len > 0)
+	if (imp_memclose(f) == 0 && len > 0)
 		imp_note(doc, e, "settings that do not choose the next hop "
-		    "are not carried: %s", names.s);
-	free(names.s);
+		    "are not carried: %s", names);
+	free(names);
 }
 
 static int

@@ -1,5 +1,5 @@
 /*
- * cli/import_tmail.c - tmail outgoing SMTP routes into override lines.
+ * convert/import_tmail.c - tmail outgoing SMTP routes into override lines.
  *
  * Two inputs are read, mixed freely:
  *   - the output of `tmail routes list`:
@@ -38,8 +38,9 @@ struct troute {
 
 /* ---- `tmail routes list` lines ------------------------------------------ */
 
+/* A field of a route into dst (FIELD bytes), cut to fit. */
 static void
-set(char *dst, const char *s, size_t n)
+field_copy(char *dst, const char *s, size_t n)
 {
 	if (n >= FIELD)
 		n = FIELD - 1;
@@ -57,17 +58,17 @@ remote_host(struct troute *r, const char *s)
 	if (at != NULL) {
 		const char *c = memchr(s, ':', (size_t)(at - s));
 
-		set(r->login, s, c ? (size_t)(c - s) : (size_t)(at - s));
+		field_copy(r->login, s, c ? (size_t)(c - s) : (size_t)(at - s));
 		if (c != NULL)
-			set(r->pass, c + 1, (size_t)(at - c - 1));
+			field_copy(r->pass, c + 1, (size_t)(at - c - 1));
 	}
 	/* tmail prints HOST:PORT even for IPv6, so the last ':' is the port */
 	if (colon != NULL && colon[1] != ']' && imp_number(colon + 1,
 	    strlen(colon + 1), 65535, &r->port) == 0) {
-		set(r->rhost, h, (size_t)(colon - h));
+		field_copy(r->rhost, h, (size_t)(colon - h));
 		return 0;
 	}
-	set(r->rhost, h, strlen(h));
+	field_copy(r->rhost, h, strlen(h));
 	return 0;
 }
 
@@ -95,7 +96,7 @@ list_field(struct troute *r, const char *f, size_t n, const char **why)
 	n -= l;
 	while (n > 0 && isspace((unsigned char)*f))
 		f++, n--;
-	set(val, f, n);
+	field_copy(val, f, n);
 	switch (names[i].which) {
 	case 0:
 		strcpy(r->dest, val);
@@ -237,7 +238,7 @@ add_line(struct troute *r, const char *s, const char **why)
 			    (unsigned long *)(void *)slot) != 0)
 				return -1;
 		} else
-			set(slot, val, strlen(val));
+			field_copy(slot, val, strlen(val));
 	}
 	return 0;
 }
@@ -339,14 +340,12 @@ static int
 route_line(struct imp_doc *doc, struct imp_entry *e, const struct troute *r,
     int end)
 {
-	char host[RULES_MAX_NAME + 1], server[3 * FIELD], tok[3 * FIELD] = "";
-	const char *why;
+	char server[3 * FIELD], tok[3 * FIELD] = "", why[256];
+	struct rules_server srv;
 	unsigned port;
-	int kind;
 
-	kind = imp_split_hostport(r->rhost, strlen(r->rhost), host,
-	    sizeof(host), &port, &why);
-	if (kind < 0) {
+	if (imp_split_hostport(r->rhost, strlen(r->rhost), &srv, &port, why,
+	    sizeof(why)) != 0) {
 		imp_error(doc, r->line, "remote host '%s': %s", r->rhost, why);
 		return 0;
 	}
@@ -356,7 +355,7 @@ route_line(struct imp_doc *doc, struct imp_entry *e, const struct troute *r,
 		doc->credentials = 1;
 	if (port == 0)
 		port = (unsigned)r->port;	/* -rh HOST:PORT wins */
-	if (imp_server(server, sizeof(server), host, kind,
+	if (imp_server(server, sizeof(server), srv.host, srv.kind,
 	    port == RULES_DEFAULT_PORT ? 0 : port,
 	    r->login[0] ? r->login : NULL, r->pass[0] ? r->pass : NULL) != 0) {
 		imp_error(doc, r->line, "remote host too long");
@@ -372,13 +371,16 @@ route_line(struct imp_doc *doc, struct imp_entry *e, const struct troute *r,
 	return imp_line_add(e, r->dest, server, "%s", tok);
 }
 
-/* One entry per group, in first-appearance order; then sort. */
+/*
+ * The routes tmail takes together (one group: same destination, SMTP user
+ * and MAIL FROM) become one entry, in first-appearance order; then sort.
+ */
 static int
-build(struct imp_doc *doc, struct troute *v, size_t n)
+group_routes(struct imp_doc *doc, struct troute *v, size_t n)
 {
-	char *done = calloc(n ? n : 1, 1), text[4 * FIELD];
-	struct imp_buf b;
-	size_t i, j, last;
+	char *done = calloc(n ? n : 1, 1), text[4 * FIELD], *quote;
+	size_t i, j, last, len;
+	FILE *f;
 
 	if (done == NULL)
 		return -1;
@@ -387,20 +389,25 @@ build(struct imp_doc *doc, struct troute *v, size_t n)
 
 		if (done[i])
 			continue;
-		memset(&b, 0, sizeof(b));
-		for (j = i, last = i; j < n; j++)
-			if (!done[j] && same_group(&v[i], &v[j])) {
-				summary(&v[j], text, sizeof(text));
-				imp_buf_printf(&b, "%s%s", b.len ? "\n" : "",
-				    text);
-				last = j;
-			}
-		if (b.oom || (e = imp_entry_new(doc, v[i].line, b.s)) == NULL) {
-			free(b.s);
+		quote = NULL;
+		if ((f = open_memstream(&quote, &len)) == NULL) {
 			free(done);
 			return -1;
 		}
-		free(b.s);
+		for (j = i, last = i; j < n; j++)
+			if (!done[j] && same_group(&v[i], &v[j])) {
+				summary(&v[j], text, sizeof(text));
+				fprintf(f, "%s%s", ftell(f) > 0 ? "\n" : "",
+				    text);
+				last = j;
+			}
+		if (imp_memclose(f) != 0 ||
+		    (e = imp_entry_new(doc, v[i].line, quote)) == NULL) {
+			free(quote);
+			free(done);
+			return -1;
+		}
+		free(quote);
 		e->rank = route_rank(&v[i]);
 		for (j = i; j < n; j++) {
 			if (done[j] || !same_group(&v[i], &v[j]))
@@ -494,7 +501,7 @@ import_tmail(struct imp_doc *doc, const char *text, size_t len)
 		if (read_line(doc, &v[n], line + l) == 0)
 			n++;
 	}
-	r = build(doc, v, n);
+	r = group_routes(doc, v, n);
 	free(v);
 	return r != 0 || doc->errors ? -1 : 0;
 }

@@ -1,5 +1,5 @@
 /*
- * cli/import_toml.c - the TOML subset reader described in import_toml.h.
+ * convert/import_toml.c - the TOML subset reader described in import_toml.h.
  */
 #include "config.h"
 

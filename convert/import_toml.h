@@ -1,5 +1,5 @@
 /*
- * cli/import_toml.h - a reader for the part of TOML that KumoMTA's
+ * convert/import_toml.h - a reader for the part of TOML that KumoMTA's
  * queues.toml uses: [dotted.'quoted'.headers], key = value with dotted
  * keys, basic and literal strings, arrays (over several lines, trailing
  * comma), inline tables, booleans; numbers and dates are kept as their

@@ -1,6 +1,6 @@
 /*
- * cli/import_util.c - small helpers the importers and exporters share:
- * a growing string, host[:port] splitting, SERVER field formatting.
+ * convert/import_util.c - small helpers the importers and exporters
+ * share: host[:port] splitting, SERVER field formatting.
  *
  * Only the source formats' syntax is read here; whether a host name or an
  * address is acceptable to the rules language is left to the engine
@@ -17,47 +17,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include "rules.h"
 #include "import.h"
 
-void
-imp_buf_add(struct imp_buf *b, const char *s, size_t n)
+int
+imp_memclose(FILE *f)
 {
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t ncap = b->cap ? b->cap : 256;
-		char *p;
+	int bad = ferror(f);
 
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((p = realloc(b->s, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->s = p;
-		b->cap = ncap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-void
-imp_buf_printf(struct imp_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = 1;
-		return;
-	}
-	imp_buf_add(b, s, (size_t)n);
-	free(s);
+	return fclose(f) != 0 || bad ? -1 : 0;
 }
 
 void
@@ -78,19 +46,11 @@ imp_tok(char *t, size_t len, const char *fmt, ...)
 int
 imp_number(const char *s, size_t len, unsigned long max, unsigned long *out)
 {
-	unsigned long v = 0;
-	size_t i;
+	uint64_t v;
 
-	if (len == 0 || len > 10)
+	if (rules_parse_number(s, len, &v) != 0 || v > max)
 		return -1;
-	for (i = 0; i < len; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return -1;
-		v = v * 10 + (unsigned long)(s[i] - '0');
-	}
-	if (v > max)
-		return -1;
-	*out = v;
+	*out = (unsigned long)v;
 	return 0;
 }
 
@@ -128,108 +88,48 @@ imp_has_space(const char *s, size_t len)
 	return 0;
 }
 
-static int
-copy_host(const char *s, size_t n, char *hbuf, size_t hlen)
+/*
+ * The sources write a bare IPv6 address without brackets where the rules
+ * language wants them: only that is rewritten, the rest is the engine's.
+ */
+int
+imp_split_hostport(const char *s, size_t len, struct rules_server *out,
+    unsigned *port, char *why, size_t whylen)
 {
-	if (n == 0 || n >= hlen)
+	char buf[RULES_MAX_LINE];
+	const char *colon = memchr(s, ':', len), *close;
+
+	if (len > 0 && s[0] != '[' && colon != NULL && memchr(colon + 1, ':',
+	    len - (size_t)(colon - s) - 1) != NULL) {
+		if (len + 2 >= sizeof(buf)) {
+			snprintf(why, whylen, "too long");
+			return -1;
+		}
+		snprintf(buf, sizeof(buf), "[%.*s]", (int)len, s);
+		s = buf;
+		len += 2;
+		colon = NULL;
+	}
+	if (rules_server_read(s, len, out, why, whylen) != 0)
 		return -1;
-	memcpy(hbuf, s, n);
-	hbuf[n] = '\0';
-	return 0;
-}
-
-/* The kind of a host with brackets removed. */
-static int
-host_kind(const char *h)
-{
-	unsigned char a[16];
-
-	if (inet_pton(AF_INET, h, a) == 1)
-		return IMP_HOST_V4;
-	if (inet_pton(AF_INET6, h, a) == 1)
-		return IMP_HOST_V6;
-	return IMP_HOST_NAME;
-}
-
-static int
-split_port(const char *p, size_t n, unsigned *port, const char **why)
-{
-	unsigned long v;
-
-	if (imp_number(p, n, 65535, &v) != 0 || v == 0) {
-		*why = "port is not a number in 1-65535";
+	if (out->kind != RULES_SERVER_NAME && out->kind !=
+	    RULES_SERVER_IPV4 && out->kind != RULES_SERVER_IPV6) {
+		snprintf(why, whylen, "expected a host name or address");
 		return -1;
 	}
-	*port = (unsigned)v;
+	/* a port was written: after the address in brackets, or after ':' */
+	close = s[0] == '[' ? memchr(s, ']', len) : NULL;
+	if (close != NULL ? close + 1 < s + len : colon != NULL)
+		*port = out->port;
+	else
+		*port = 0;
 	return 0;
 }
 
 int
-imp_split_hostport(const char *s, size_t len, char *hbuf, size_t hlen,
-    unsigned *port, const char **why)
-{
-	const char *colon;
-	size_t hn;
-	int kind;
-
-	*port = 0;
-	*why = "host is empty or too long";
-	if (len > 0 && s[0] == '[') {
-		const char *end = memchr(s, ']', len);
-		size_t skip = 1;
-
-		if (end == NULL) {
-			*why = "'[' without ']'";
-			return -1;
-		}
-		if ((size_t)(end - s) > 6 &&
-		    strncasecmp(s + 1, "IPv6:", 5) == 0)
-			skip = 6;
-		if (copy_host(s + skip, (size_t)(end - s) - skip, hbuf,
-		    hlen) != 0)
-			return -1;
-		if ((kind = host_kind(hbuf)) == IMP_HOST_NAME) {
-			*why = "brackets hold no address";
-			return -1;
-		}
-		if ((size_t)(end - s) + 1 == len)
-			return kind;
-		if (end[1] != ':') {
-			*why = "unexpected text after ']'";
-			return -1;
-		}
-		if (split_port(end + 2, len - (size_t)(end - s) - 2, port,
-		    why) != 0)
-			return -1;
-		return kind;
-	}
-	colon = memchr(s, ':', len);
-	if (colon != NULL && memchr(colon + 1, ':', len -
-	    (size_t)(colon - s) - 1) != NULL) {
-		/* a bare IPv6 address: it cannot carry a port */
-		if (copy_host(s, len, hbuf, hlen) != 0)
-			return -1;
-		if (host_kind(hbuf) != IMP_HOST_V6) {
-			*why = "several ':' but not an IPv6 address";
-			return -1;
-		}
-		return IMP_HOST_V6;
-	}
-	hn = colon ? (size_t)(colon - s) : len;
-	if (copy_host(s, hn, hbuf, hlen) != 0)
-		return -1;
-	if (colon != NULL && split_port(colon + 1, len - hn - 1, port,
-	    why) != 0)
-		return -1;
-	kind = host_kind(hbuf);
-	if (kind == IMP_HOST_NAME)
-		imp_domain_lower(hbuf);
-	return kind;
-}
-
-int
-imp_server(char *out, size_t len, const char *host, int kind, unsigned port,
-    const char *user, const char *pass)
+imp_server(char *out, size_t len, const char *host,
+    enum rules_server_kind kind, unsigned port, const char *user,
+    const char *pass)
 {
 	char portbuf[16] = "";
 	int n;
@@ -238,8 +138,8 @@ imp_server(char *out, size_t len, const char *host, int kind, unsigned port,
 		snprintf(portbuf, sizeof(portbuf), ":%u", port);
 	n = snprintf(out, len, "%s%s%s%s%s%s%s%s", user ? user : "",
 	    user && pass ? ":" : "", user && pass ? pass : "",
-	    user ? "@" : "", kind == IMP_HOST_V6 ? "[" : "", host,
-	    kind == IMP_HOST_V6 ? "]" : "", portbuf);
+	    user ? "@" : "", kind == RULES_SERVER_IPV6 ? "[" : "", host,
+	    kind == RULES_SERVER_IPV6 ? "]" : "", portbuf);
 	if (n < 0 || (size_t)n >= len) {
 		errno = ENAMETOOLONG;
 		return -1;

@@ -1,5 +1,5 @@
 /*
- * cli/import_xeams.c - Xeams custom SMTP routing (CustomSmtpRouting.xml)
+ * convert/import_xeams.c - Xeams custom SMTP routing (CustomSmtpRouting.xml)
  * into override lines.
  *
  * <CustomRouting><Routes><Route> with <sender> (one address or @domain),
@@ -270,10 +270,10 @@ summary(const struct xfields *f, char *out, size_t len)
 static int
 read_ip(struct imp_doc *doc, struct xroute *r, char *ip)
 {
-	char *item[MAX_ITEMS], host[RULES_MAX_NAME + 1];
-	const char *why;
+	char *item[MAX_ITEMS], why[256];
+	struct rules_server srv;
 	unsigned port;
-	int i, n, kind;
+	int i, n;
 
 	if ((n = split_pipe(ip, item, MAX_ITEMS)) < 0) {
 		imp_error(doc, r->line, "<ip> holds more than %d hosts",
@@ -281,14 +281,13 @@ read_ip(struct imp_doc *doc, struct xroute *r, char *ip)
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		kind = imp_split_hostport(item[i], strlen(item[i]), host,
-		    sizeof(host), &port, &why);
-		if (kind < 0) {
+		if (imp_split_hostport(item[i], strlen(item[i]), &srv, &port,
+		    why, sizeof(why)) != 0) {
 			imp_error(doc, r->line, "<ip> '%s': %s", item[i], why);
 			return -1;
 		}
 		imp_server(r->servers[r->nserver++], sizeof(r->servers[0]),
-		    host, kind, port, NULL, NULL);
+		    srv.host, srv.kind, port, NULL, NULL);
 	}
 	if (r->nserver == 0) {
 		imp_error(doc, r->line, "<ip> is mandatory and holds no host");

@@ -1,13 +1,16 @@
-# mxshim import/export: owned by the import work (sets CLI_IMPORT_*)
-# Other products' routing tables to override lines and back.
-CLI_IMPORT_SOURCES += cli/import.c convert/import.h convert/import_doc.c \
-	convert/import_util.c cli/file.c \
+# The converters: other products' routing tables to override lines (import)
+# and back (export).  Needs only the engine and libxml2; the command's
+# front ends (options, files) stay in cli/.
+noinst_LTLIBRARIES += convert/libconvert.la
+convert_libconvert_la_SOURCES = convert/import.h convert/import_doc.c \
+	convert/import_util.c \
 	convert/import_cisco.c convert/import_xeams.c convert/import_tmail.c \
 	convert/import_kumo.c convert/import_toml.c convert/import_toml.h \
-	cli/export.c convert/export.h convert/export_order.c \
+	convert/export.h convert/export_read.c convert/export_order.c \
 	convert/export_cisco.c convert/export_postfix.c
-CLI_IMPORT_CFLAGS += $(LIBXML2_CFLAGS) -I$(top_srcdir)/convert
-CLI_IMPORT_LIBS += $(LIBXML2_LIBS)
+convert_libconvert_la_CFLAGS = $(AM_CFLAGS) $(LIBXML2_CFLAGS)
+# users link rules/librules.la themselves: one copy of the engine
+convert_libconvert_la_LIBADD = $(LIBXML2_LIBS)
 EXTRA_DIST += tests/import/cisco.txt tests/import/xeams.xml \
 	tests/import/tmail.txt tests/import/kumo.toml tests/import/lib.sh \
 	tests/integration/import_cisco.sh tests/integration/import_xeams.sh \
@@ -17,12 +20,8 @@ EXTRA_DIST += tests/import/cisco.txt tests/import/xeams.xml \
 	tests/integration/import_postfix.sh
 # tests/unit/test_import (listed in tests/local.mk): the importers without
 # the command, against models of the sources
-tests_unit_test_import_SOURCES = tests/unit/test_import.c convert/import.h \
-	convert/import_doc.c convert/import_util.c convert/import_cisco.c \
-	convert/import_xeams.c convert/import_tmail.c convert/import_toml.c \
-	convert/import_toml.h
-tests_unit_test_import_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS) \
-	$(LIBXML2_CFLAGS)
+tests_unit_test_import_SOURCES = tests/unit/test_import.c
+tests_unit_test_import_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
 tests_unit_test_import_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/convert
-tests_unit_test_import_LDADD = rules/librules.la $(CRITERION_LIBS) \
-	$(LIBXML2_LIBS)
+tests_unit_test_import_LDADD = convert/libconvert.la rules/librules.la \
+	$(CRITERION_LIBS)

@@ -330,4 +330,82 @@ int rules_parse_size(const char *s, size_t *out);
 int rules_parse_cidr(const char *s, int *family, uint8_t addr[16],
     unsigned *prefix);
 
+/* ---- reading a loaded set back (rules/lines.c) -------------------------- */
+
+/*
+ * For callers that translate a set into something else (`mxshim export`):
+ * each line as the parser understood it, so that the parser stays the only
+ * reader of the language.  Everything points into the set or into the
+ * struct filled, and is valid until rules_free().
+ */
+
+enum rules_pattern_kind {
+	RULES_PATTERN_EXACT,	/* example.com */
+	RULES_PATTERN_SUFFIX,	/* *.example.com */
+	RULES_PATTERN_ALL,	/* * */
+	RULES_PATTERN_GENERAL	/* any other wildcard */
+};
+
+enum rules_server_kind {
+	RULES_SERVER_NAME,	/* a host name */
+	RULES_SERVER_IPV4,	/* an address target */
+	RULES_SERVER_IPV6,
+	RULES_SERVER_NULL,	/* `.`: the null MX */
+	RULES_SERVER_USEDNS	/* the name's real MX records */
+};
+
+/* The SERVER field: [USER:PASS@]HOST[:PORT], `.` or USEDNS. */
+struct rules_server {
+	enum rules_server_kind	 kind;
+	char			 host[RULES_MAX_NAME + 1];	/* lowercase
+					   name without trailing dot, or the
+					   address in presentation form (no
+					   brackets); "" for NULL and USEDNS */
+	uint16_t		 port;		/* RULES_DEFAULT_PORT unless
+						   given */
+	const char		*user;		/* NULL: no credentials */
+	const char		*pass;
+};
+
+/* Flags of a line. */
+#define RULES_LINE_END		0x01	/* $end */
+#define RULES_LINE_ADDDNS	0x02	/* $adddns */
+#define RULES_LINE_LOOKUPMX	0x04	/* $lookupmx */
+#define RULES_LINE_PRIORITY	0x08	/* $priority:N given */
+
+struct rules_line {
+	unsigned		 line;		/* in the file, 1-based */
+	const char		*pattern;	/* lowercase, no trailing dot */
+	enum rules_pattern_kind	 pattern_kind;
+	struct rules_server	 server;
+	unsigned		 flags;		/* RULES_LINE_* */
+	uint16_t		 priority;	/* RULES_DEFAULT_PRIORITY unless
+						   $priority:N */
+	size_t			 cond_count;	/* conditions, $dnsmx included */
+};
+
+/*
+ * Fill *out with line i (0 <= i < rules_count(set)), in file order.
+ * Returns 0, or -1 when i is out of range.
+ */
+int rules_line_get(const struct rules *set, size_t i, struct rules_line *out);
+
+/*
+ * The text of condition k (0 <= k < cond_count) of line i, as written
+ * ("$size>=100"): *len bytes at the returned pointer, not NUL-ended.
+ * NULL when i or k is out of range.
+ */
+const char *rules_line_cond(const struct rules *set, size_t i, size_t k,
+    size_t *len);
+
+/*
+ * Read a SERVER field on its own, with the parser's rules: for callers
+ * that build lines from other products' host names and want them read
+ * exactly as a rules file would be.  Credentials are not accepted here
+ * (USER:PASS@ is refused: give them to the line, not to this reader).
+ * Returns 0, or -1 with why (size whylen) set to the parser's message.
+ */
+int rules_server_read(const char *s, size_t len, struct rules_server *out,
+    char *why, size_t whylen);
+
 #endif /* MXSHIM_RULES_H */

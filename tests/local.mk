@@ -19,7 +19,7 @@ tests_unit_test_rules_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
 check-build: $(check_PROGRAMS) $(bin_PROGRAMS) $(sbin_PROGRAMS) $(lib_LTLIBRARIES)
 .PHONY: check-build
 include $(srcdir)/tests/shim/local.mk
-check_PROGRAMS += tests/unit/test_import	# its sources: cli/import.mk
+check_PROGRAMS += tests/unit/test_import	# its sources: convert/local.mk
 check_PROGRAMS += tests/unit/test_resolver_relay	# mxshimd's resolver/relay.c
 tests_unit_test_resolver_relay_SOURCES = tests/unit/test_resolver_relay.c resolver/relay.c
 tests_unit_test_resolver_relay_CFLAGS = $(CRIT_CFLAGS) $(LDNS_CFLAGS) -I$(top_srcdir)/resolver

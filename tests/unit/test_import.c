@@ -118,7 +118,9 @@ Test(cisco, most_specific_route_wins_in_a_large_table)
 {
 	static struct croute r[NROUTES];
 	struct imp_doc doc;
-	struct imp_buf src = { 0 };
+	size_t src_len = 0;
+	char *src_s = NULL;
+	FILE *src = open_memstream(&src_s, &src_len);
 	struct rules *set;
 	char q[128], *out;
 	size_t len;
@@ -136,12 +138,13 @@ Test(cisco, most_specific_route_wins_in_a_large_table)
 				memmove(r[i].dom, r[i].dom + 1,
 				    strlen(r[i].dom));
 		}
-		imp_buf_printf(&src, "%s 10.%d.%d.%d\n", r[i].dom,
+		fprintf(src, "%s 10.%d.%d.%d\n", r[i].dom,
 		    r[i].id >> 16, (r[i].id >> 8) & 255, r[i].id & 255);
 	}
 	imp_doc_init(&doc, "model", "cisco");
 	doc.err = fopen("/dev/null", "w");
-	cr_assert_eq(import_cisco(&doc, src.s, src.len), 0);
+	cr_assert_eq(fclose(src), 0);
+	cr_assert_eq(import_cisco(&doc, src_s, src_len), 0);
 	cr_assert_eq(imp_validate(&doc), 0);
 	out = imp_render(&doc, &len);
 	set = rules_load_buffer("model", out, len, NULL);
@@ -160,7 +163,7 @@ Test(cisco, most_specific_route_wins_in_a_large_table)
 	    NQUERIES);
 	rules_free(set);
 	free(out);
-	free(src.s);
+	free(src_s);
 	fclose(doc.err);
 	imp_doc_free(&doc);
 }
@@ -171,15 +174,16 @@ static char *
 hostport(const char *s)
 {
 	static char out[300];
-	char h[256];
-	const char *why = "";
+	struct rules_server srv;
+	char why[256];
 	unsigned port;
-	int k = imp_split_hostport(s, strlen(s), h, sizeof(h), &port, &why);
 
-	if (k < 0)
+	if (imp_split_hostport(s, strlen(s), &srv, &port, why,
+	    sizeof(why)) != 0)
 		snprintf(out, sizeof(out), "error: %s", why);
 	else
-		snprintf(out, sizeof(out), "%d %s %u", k, h, port);
+		snprintf(out, sizeof(out), "%d %s %u", (int)srv.kind,
+		    srv.host, port);
 	return out;
 }
 
@@ -192,14 +196,19 @@ Test(hostport, forms)
 	cr_assert_str_eq(hostport("2001:db8::1"), "2 2001:db8::1 0");
 	cr_assert_str_eq(hostport("[2001:db8::1]:2525"), "2 2001:db8::1 2525");
 	cr_assert_str_eq(hostport("[IPv6:2001:db8::1]"), "2 2001:db8::1 0");
+	/* the engine's reader, with the engine's words */
 	cr_assert_str_eq(hostport("h.example:0"),
-	    "error: port is not a number in 1-65535");
+	    "error: port '0' out of range (1-65535)");
 	cr_assert_str_eq(hostport("h.example:65536"),
-	    "error: port is not a number in 1-65535");
-	cr_assert_str_eq(hostport("[h.example]"),
-	    "error: brackets hold no address");
-	cr_assert_str_eq(hostport("a:b:c"),
-	    "error: several ':' but not an IPv6 address");
+	    "error: port '65536' out of range (1-65535)");
+	cr_assert_str_eq(hostport("[h.example]"), "error: expected an IPv4 "
+	    "or IPv6 address inside [ ], found 'h.example'");
+	cr_assert_str_eq(hostport("a:b:c"), "error: expected an IPv4 or IPv6 "
+	    "address inside [ ], found 'a:b:c'");
+	cr_assert_str_eq(hostport("USEDNS"),
+	    "error: expected a host name or address");
+	cr_assert_str_eq(hostport("u:p@h.example"),
+	    "error: credentials are not read here");
 }
 
 /* ---- the TOML reader ------------------------------------------------ */
@@ -349,41 +358,44 @@ Test(xeams, first_matching_route_with_exceptions)
 	srand(11);
 	for (d = 0; d < XDOCS; d++) {
 		struct xr r[XROUTES];
-		struct imp_buf x = { 0 };
+		size_t x_len = 0;
+		char *x_s = NULL;
+		FILE *x = open_memstream(&x_s, &x_len);
 		struct imp_doc doc;
 		struct rules *set;
 		char *out;
 		size_t len;
 		int i, f, q, n = 1 + rand() % XROUTES;
 
-		imp_buf_printf(&x, "<CustomRouting><Routes>\n");
+		fprintf(x, "<CustomRouting><Routes>\n");
 		for (i = 0; i < n; i++) {
 			r[i].sender = rand() % 5;
 			r[i].rcpt = rand() % 3 == 0 ? -1 : rand() % 3;
-			imp_buf_printf(&x, "<Route><sender>%s</sender>"
+			fprintf(x, "<Route><sender>%s</sender>"
 			    "<recipient>", xsenders[r[i].sender]);
 			if (r[i].rcpt < 0)
-				imp_buf_printf(&x, "ANY");
+				fprintf(x, "ANY");
 			else
-				imp_buf_printf(&x, "@%s", xdomains[r[i].rcpt]);
-			imp_buf_printf(&x, "</recipient>");
+				fprintf(x, "@%s", xdomains[r[i].rcpt]);
+			fprintf(x, "</recipient>");
 			if (r[i].rcpt < 0) {
-				imp_buf_printf(&x, "<recipientExceptions>");
+				fprintf(x, "<recipientExceptions>");
 				for (q = 0; q < 3; q++) {
 					r[i].except[q] = rand() % 2;
 					if (r[i].except[q])
-						imp_buf_printf(&x, "@%s|",
+						fprintf(x, "@%s|",
 						    xdomains[q]);
 				}
-				imp_buf_printf(&x, "</recipientExceptions>");
+				fprintf(x, "</recipientExceptions>");
 			}
-			imp_buf_printf(&x, "<ip>10.0.0.%d</ip></Route>\n",
+			fprintf(x, "<ip>10.0.0.%d</ip></Route>\n",
 			    i + 1);
 		}
-		imp_buf_printf(&x, "</Routes></CustomRouting>\n");
+		fprintf(x, "</Routes></CustomRouting>\n");
 		imp_doc_init(&doc, "model.xml", "xeams");
 		doc.err = fopen("/dev/null", "w");
-		cr_assert_eq(import_xeams(&doc, x.s, x.len), 0, "%s", x.s);
+		cr_assert_eq(fclose(x), 0);
+		cr_assert_eq(import_xeams(&doc, x_s, x_len), 0, "%s", x_s);
 		cr_assert_eq(imp_validate(&doc), 0);
 		out = imp_render(&doc, &len);
 		set = rules_load_buffer("model", out, len, NULL);
@@ -398,11 +410,11 @@ Test(xeams, first_matching_route_with_exceptions)
 					cr_log_error("%s to %s: route %d "
 					    "expected, %d given\n%s\n%s",
 					    xfroms[f], xdomains[q], want, got,
-					    x.s, out);
+					    x_s, out);
 			}
 		rules_free(set);
 		free(out);
-		free(x.s);
+		free(x_s);
 		fclose(doc.err);
 		imp_doc_free(&doc);
 	}
@@ -489,7 +501,9 @@ Test(tmail, the_most_specific_group_by_priority)
 	srand(13);
 	for (d = 0; d < TDOCS; d++) {
 		struct tr t[TROUTES];
-		struct imp_buf src = { 0 };
+		size_t src_len = 0;
+		char *src_s = NULL;
+		FILE *src = open_memstream(&src_s, &src_len);
 		struct imp_doc doc;
 		struct rules *set;
 		char *out, want[256], got[256];
@@ -503,7 +517,7 @@ Test(tmail, the_most_specific_group_by_priority)
 			t[i].user = t[i].dest == 2 ? 0 : rand() % 3;
 			t[i].from = t[i].user ? rand() % 2 : 0;
 			t[i].prio = rand() % 4;
-			imp_buf_printf(&src, "tmail routes add -d '%s' "
+			fprintf(src, "tmail routes add -d '%s' "
 			    "-rh 10.0.0.%d -p %d%s%s%s%s\n", tdests[t[i].dest],
 			    i + 1, t[i].prio, t[i].user ? " -u " : "",
 			    tusers[t[i].user], t[i].from ? " -f " : "",
@@ -511,7 +525,9 @@ Test(tmail, the_most_specific_group_by_priority)
 		}
 		imp_doc_init(&doc, "model.txt", "tmail");
 		doc.err = fopen("/dev/null", "w");
-		cr_assert_eq(import_tmail(&doc, src.s, src.len), 0, "%s", src.s);
+		cr_assert_eq(fclose(src), 0);
+		cr_assert_eq(import_tmail(&doc, src_s, src_len), 0,
+		    "%s", src_s);
 		cr_assert_eq(imp_validate(&doc), 0);
 		out = imp_render(&doc, &len);
 		set = rules_load_buffer("model", out, len, NULL);
@@ -535,11 +551,11 @@ Test(tmail, the_most_specific_group_by_priority)
 						    "to %s: '%s' expected, "
 						    "'%s' given\n%s\n%s",
 						    tusers[u], from, dom, want,
-						    got, src.s, out);
+						    got, src_s, out);
 				}
 		rules_free(set);
 		free(out);
-		free(src.s);
+		free(src_s);
 		fclose(doc.err);
 		imp_doc_free(&doc);
 	}

@@ -1153,3 +1153,78 @@ Test(regressions, a_root_target_among_real_hosts_is_dropped)
 	cr_assert_str_eq(fx_route_ctx("add.example b $adddns $priority:30\n",
 	    "add.example", NULL, z), "10 mx2.add.example,30 b");
 }
+
+/* ---- reading a loaded set back (rules/lines.c) ---------------------- */
+
+/* Line i of set as "LINE PATTERN/KIND SERVER/KIND:PORT FLAGS PRI CONDS". */
+static const char *
+fx_line(const struct rules *set, size_t i)
+{
+	static char out[512];
+	struct rules_line l;
+	const char *c;
+	size_t k, len, used;
+
+	if (rules_line_get(set, i, &l) != 0)
+		return "(none)";
+	used = (size_t)snprintf(out, sizeof(out), "%u %s/%d %s%s%s@%s/%d:%u "
+	    "%x %u", l.line, l.pattern, (int)l.pattern_kind,
+	    l.server.user ? l.server.user : "", l.server.user ? ":" : "",
+	    l.server.pass ? l.server.pass : "", l.server.host,
+	    (int)l.server.kind, l.server.port, l.flags, l.priority);
+	for (k = 0; k < l.cond_count; k++) {
+		c = rules_line_cond(set, i, k, &len);
+		used += (size_t)snprintf(out + used, sizeof(out) - used,
+		    " [%.*s]", (int)len, c);
+	}
+	return out;
+}
+
+Test(lines, each_line_reads_back_as_the_parser_understood_it)
+{
+	struct rules *set = fx_load("# comment\n"
+	    "Example.COM. u:p:w@Mail.Example:2525 $priority:5 $end\n"
+	    "*.example.net [2001:DB8::1] $size>=100 $from~=/x.y/\n"
+	    "\n* 192.0.2.1 $adddns\n"
+	    "a?.example USEDNS\n"
+	    "b.example . $end\n"
+	    "c.example mx.c.example $lookupmx $dnsmx:*.google.com\n");
+
+	cr_assert_not_null(set);
+	cr_assert_eq(rules_count(set), 6);
+	cr_assert_str_eq(fx_line(set, 0), "2 example.com/0 "
+	    "u:p:w@mail.example/0:2525 9 5");
+	cr_assert_str_eq(fx_line(set, 1), "3 *.example.net/1 "
+	    "@2001:db8::1/2:25 0 10 [$size>=100] [$from~=/x.y/]");
+	cr_assert_str_eq(fx_line(set, 2), "5 */2 @192.0.2.1/1:25 2 10");
+	cr_assert_str_eq(fx_line(set, 3), "6 a?.example/3 @/4:25 0 10");
+	cr_assert_str_eq(fx_line(set, 4), "7 b.example/0 @/3:25 1 10");
+	cr_assert_str_eq(fx_line(set, 5), "8 c.example/0 @mx.c.example/0:25 "
+	    "4 10 [$dnsmx:*.google.com]");
+	cr_assert_str_eq(fx_line(set, 6), "(none)");
+	cr_assert_null(rules_line_cond(set, 0, 0, &(size_t){ 0 }));
+	rules_free(set);
+}
+
+Test(lines, a_lone_server_is_read_with_the_parser_rules)
+{
+	struct rules_server s;
+	char why[256];
+
+	cr_assert_eq(rules_server_read("MX.Example.:587", 15, &s, why,
+	    sizeof(why)), 0);
+	cr_assert_str_eq(s.host, "mx.example");
+	cr_assert_eq(s.kind, RULES_SERVER_NAME);
+	cr_assert_eq(s.port, 587);
+	cr_assert_null(s.user);
+	cr_assert_eq(rules_server_read("[IPv6:2001:db8::1]", 18, &s, why,
+	    sizeof(why)), 0);
+	cr_assert_str_eq(s.host, "2001:db8::1");
+	cr_assert_eq(s.kind, RULES_SERVER_IPV6);
+	cr_assert_eq(rules_server_read("2001:db8::1", 11, &s, why,
+	    sizeof(why)), -1);
+	cr_assert_str_eq(why, "an IPv6 address must be written in brackets: "
+	    "[2001:db8::1]");
+	cr_assert_eq(rules_server_read("h:99999", 7, &s, why, sizeof(why)), -1);
+	cr_assert_str_eq(why, "port '99999' out of range (1-65535)");
+}
