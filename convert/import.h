@@ -96,8 +96,11 @@ void imp_note(struct imp_doc *doc, struct imp_entry *e, const char *fmt, ...)
 void imp_error(struct imp_doc *doc, unsigned src_line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Drop the last entry (used when an entry turns out to be an error). */
-void imp_entry_drop_last(struct imp_doc *doc);
+/*
+ * Drop entry i: one that turns out to be an error, or one that says
+ * nothing another entry does not say better.  The later entries move down.
+ */
+void imp_entry_drop(struct imp_doc *doc, size_t i);
 
 /*
  * Sort the entries most specific first: by rank, then longer speclen

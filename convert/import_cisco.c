@@ -206,6 +206,13 @@ add_entry(struct imp_doc *doc, unsigned lineno, const char *text,
 	return route_lines(doc, e, pattern, h, n);
 }
 
+/* Whether dom names AsyncOS's default route. */
+static int
+is_all(const char *dom)
+{
+	return strcasecmp(dom, "ALL:") == 0 || strcasecmp(dom, "ALL") == 0;
+}
+
 /* Convert one non-comment line (trimmed, comment removed). */
 static int
 one_route(struct imp_doc *doc, unsigned lineno, const char *line)
@@ -230,12 +237,14 @@ one_route(struct imp_doc *doc, unsigned lineno, const char *line)
 		imp_error(doc, lineno, "destination host '%s': %s", bad, why);
 		return 0;
 	}
+	if (n == 0 && is_all(dom))
+		return 0;	/* the cleared default: no route, the MX lookup */
 	if (n == 0) {
 		imp_error(doc, lineno, "route '%s' has no destination host",
 		    dom);
 		return 0;
 	}
-	if (strcasecmp(dom, "ALL:") == 0 || strcasecmp(dom, "ALL") == 0) {
+	if (is_all(dom)) {
 		r = add_entry(doc, lineno, line, "*", RANK_ALL, 0, 0, h, n);
 		free(h);
 		return r;
@@ -282,8 +291,9 @@ pattern_cmp(const void *a, const void *b)
 /*
  * One route per pattern: ".example.com" says what the subdomains get, so
  * it wins over the subdomains that "example.com" implies, wherever either
- * stands; otherwise the first one in the file wins.  The others are left
- * disabled, reported.
+ * stands: that pairing is how AsyncOS is meant to be used, and the
+ * implied entry is dropped without a word.  Otherwise the first one in
+ * the file wins and the others are left disabled, reported.
  */
 static int
 disable_duplicates(struct imp_doc *doc)
@@ -304,11 +314,17 @@ disable_duplicates(struct imp_doc *doc)
 			continue;
 		}
 		v[i]->disabled = 1;
-		imp_note(doc, v[i], "the route for %s at line %u wins; this "
-		    "one is left off", v[i]->line[0].pattern,
-		    v[first]->src_line);
+		/* an implied entry adds nothing to the route that wins: the
+		   domain's own entry already carries (and reports) it */
+		if (!v[i]->implied)
+			imp_note(doc, v[i], "the route for %s at line %u wins; "
+			    "this one is left off", v[i]->line[0].pattern,
+			    v[first]->src_line);
 	}
 	free(v);
+	for (i = doc->nentry; i-- > 0;)
+		if (doc->entry[i].disabled && doc->entry[i].implied)
+			imp_entry_drop(doc, i);
 	return 0;
 }
 

@@ -75,11 +75,14 @@ imp_entry_new(struct imp_doc *doc, unsigned src_line, const char *text)
 }
 
 void
-imp_entry_drop_last(struct imp_doc *doc)
+imp_entry_drop(struct imp_doc *doc, size_t i)
 {
-	if (doc->nentry == 0)
+	if (i >= doc->nentry)
 		return;
-	entry_free(&doc->entry[--doc->nentry]);
+	entry_free(&doc->entry[i]);
+	memmove(&doc->entry[i], &doc->entry[i + 1],
+	    (doc->nentry - i - 1) * sizeof(doc->entry[0]));
+	doc->nentry--;
 }
 
 int

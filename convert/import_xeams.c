@@ -409,7 +409,8 @@ read_route(struct xctx *x, xmlNodePtr node)
 	}
 	if (read_ip(x->doc, r, f.ip) != 0)
 		goto bad;
-	if (f.except != NULL)
+	/* an empty list excepts nothing: Xeams' own sample leaves it so */
+	if (f.except != NULL && f.except[0] != '\0')
 		read_exceptions(x->doc, r, f.except);
 	read_subject(x->doc, r, &f);
 	fields_free(&f);
@@ -417,7 +418,7 @@ read_route(struct xctx *x, xmlNodePtr node)
 	return 0;
 bad:
 	fields_free(&f);
-	imp_entry_drop_last(x->doc);
+	imp_entry_drop(x->doc, x->doc->nentry - 1);
 	return 0;
 }
 
