@@ -34,6 +34,7 @@ struct troute {
 	char		dest[FIELD], rhost[FIELD], local[FIELD];
 	char		user[FIELD], from[FIELD], login[FIELD], pass[FIELD];
 	unsigned long	port, prio;
+	int		listed;		/* read from `tmail routes list` */
 };
 
 /* ---- `tmail routes list` lines ------------------------------------------ */
@@ -253,8 +254,9 @@ is_add_line(const char *s)
 		return 0;
 	base = strrchr(w[0], '/');
 	base = base ? base + 1 : w[0];
-	return strcmp(base, "tmail") == 0 && strcmp(w[1], "routes") == 0 &&
-	    strcmp(w[2], "add") == 0;
+	/* tmail's own examples write `tmail route add` too */
+	return strcmp(base, "tmail") == 0 && (strcmp(w[1], "routes") == 0 ||
+	    strcmp(w[1], "route") == 0) && strcmp(w[2], "add") == 0;
 }
 
 /* ---- groups and lines ------------------------------------------------ */
@@ -290,12 +292,23 @@ route_rank(const struct troute *r)
 	return rank;
 }
 
+/*
+ * A * route read from `tmail routes list`: the list does not show the
+ * SMTP user, and `tmail routes add -u USER` without -d gives such a route.
+ */
+static int
+user_unknown(const struct troute *r)
+{
+	return r->listed && strcmp(r->dest, "*") == 0;
+}
+
 static int
 same_group(const struct troute *a, const struct troute *b)
 {
 	return strcmp(a->dest, b->dest) == 0 &&
 	    strcasecmp(a->user, b->user) == 0 &&
-	    strcasecmp(a->from, b->from) == 0;
+	    strcasecmp(a->from, b->from) == 0 &&
+	    user_unknown(a) == user_unknown(b);
 }
 
 /* Conditions of a group, as tokens. */
@@ -322,6 +335,9 @@ group_conds(const struct troute *r, char *tok, size_t len)
 		imp_tok(tok, len, "$from=%s", r->from);
 	else if (r->from[0] != '\0')
 		imp_tok(tok, len, "$from~=*@%s", r->from);
+	/* "-f: User need to be authentified": some SMTP user, then */
+	if (r->from[0] != '\0' && r->user[0] == '\0')
+		imp_tok(tok, len, "$authsender~=?*");
 }
 
 static void
@@ -371,6 +387,85 @@ route_line(struct imp_doc *doc, struct imp_entry *e, const struct troute *r,
 	return imp_line_add(e, r->dest, server, "%s", tok);
 }
 
+/* Whether b repeats route a: tmail counts repeated routes as weights. */
+static int
+same_route(const struct troute *a, const struct troute *b)
+{
+	return strcasecmp(a->rhost, b->rhost) == 0 && a->port == b->port &&
+	    a->prio == b->prio && strcmp(a->login, b->login) == 0 &&
+	    strcmp(a->pass, b->pass) == 0 && strcmp(a->local, b->local) == 0;
+}
+
+/* How often v[j] stands in its group (v[i] first) before j, and in all. */
+static size_t
+repeats(const struct troute *v, size_t i, size_t j, size_t n, size_t *total)
+{
+	size_t k, before = 0;
+
+	*total = 0;
+	for (k = i; k < n; k++)
+		if (same_group(&v[i], &v[k]) && same_route(&v[j], &v[k])) {
+			before += k < j;
+			(*total)++;
+		}
+	return before;
+}
+
+/*
+ * The quote of the group that v[i] starts: its routes, one a line.  *last
+ * is the last route written (a repeated one is not).  NULL: no memory.
+ */
+static char *
+group_quote(const struct troute *v, size_t i, size_t n, size_t *last)
+{
+	char text[4 * FIELD], *quote = NULL;
+	size_t j, len, total;
+	FILE *f;
+
+	if ((f = open_memstream(&quote, &len)) == NULL)
+		return NULL;
+	for (j = i, *last = i; j < n; j++)
+		if (same_group(&v[i], &v[j])) {
+			summary(&v[j], text, sizeof(text));
+			fprintf(f, "%s%s", ftell(f) > 0 ? "\n" : "", text);
+			if (repeats(v, i, j, n, &total) == 0)
+				*last = j;
+		}
+	if (imp_memclose(f) != 0) {
+		free(quote);
+		return NULL;
+	}
+	return quote;
+}
+
+/* The lines of the group that v[i] starts; done marks its routes. */
+static int
+group_lines(struct imp_doc *doc, struct imp_entry *e, const struct troute *v,
+    size_t i, size_t n, size_t last, char *done)
+{
+	size_t j, total;
+
+	for (j = i; j < n; j++) {
+		if (done[j] || !same_group(&v[i], &v[j]))
+			continue;
+		done[j] = 1;
+		e->src_line = v[j].line;	/* for the notes */
+		if (repeats(v, i, j, n, &total) > 0)
+			continue;
+		if (total > 1)
+			imp_note(doc, e, "the route to %s is given %zu times: "
+			    "tmail sends it %zu shares of the mail, DNS "
+			    "preferences carry no weights; written once, it "
+			    "shares the load equally with the other routes of "
+			    "priority %lu", v[j].rhost, total, total,
+			    v[j].prio);
+		if (route_line(doc, e, &v[j], j == last) != 0)
+			return -1;
+	}
+	e->src_line = v[i].line;
+	return 0;
+}
+
 /*
  * The routes tmail takes together (one group: same destination, SMTP user
  * and MAIL FROM) become one entry, in first-appearance order; then sort.
@@ -378,30 +473,16 @@ route_line(struct imp_doc *doc, struct imp_entry *e, const struct troute *r,
 static int
 group_routes(struct imp_doc *doc, struct troute *v, size_t n)
 {
-	char *done = calloc(n ? n : 1, 1), text[4 * FIELD], *quote;
-	size_t i, j, last, len;
-	FILE *f;
+	char *done = calloc(n ? n : 1, 1), *quote;
+	struct imp_entry *e;
+	size_t i, last;
 
 	if (done == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
-		struct imp_entry *e;
-
 		if (done[i])
 			continue;
-		quote = NULL;
-		if ((f = open_memstream(&quote, &len)) == NULL) {
-			free(done);
-			return -1;
-		}
-		for (j = i, last = i; j < n; j++)
-			if (!done[j] && same_group(&v[i], &v[j])) {
-				summary(&v[j], text, sizeof(text));
-				fprintf(f, "%s%s", ftell(f) > 0 ? "\n" : "",
-				    text);
-				last = j;
-			}
-		if (imp_memclose(f) != 0 ||
+		if ((quote = group_quote(v, i, n, &last)) == NULL ||
 		    (e = imp_entry_new(doc, v[i].line, quote)) == NULL) {
 			free(quote);
 			free(done);
@@ -409,17 +490,17 @@ group_routes(struct imp_doc *doc, struct troute *v, size_t n)
 		}
 		free(quote);
 		e->rank = route_rank(&v[i]);
-		for (j = i; j < n; j++) {
-			if (done[j] || !same_group(&v[i], &v[j]))
-				continue;
-			done[j] = 1;
-			e->src_line = v[j].line;	/* for the notes */
-			if (route_line(doc, e, &v[j], j == last) != 0) {
-				free(done);
-				return -1;
-			}
+		if (user_unknown(&v[i])) {
+			e->disabled = 1;
+			imp_note(doc, e, "`tmail routes list` does not show "
+			    "the SMTP user (-u): this * route may be one "
+			    "user's, and applying it to all mail would reroute "
+			    "mail tmail does not; the route is left off");
 		}
-		e->src_line = v[i].line;
+		if (group_lines(doc, e, v, i, n, last, done) != 0) {
+			free(done);
+			return -1;
+		}
 	}
 	free(done);
 	imp_sort(doc, "in tmail's lookup order: SMTP user and MAIL FROM, "
@@ -437,7 +518,7 @@ read_line(struct imp_doc *doc, struct troute *r, const char *s)
 	    "add` command";
 	int rc = -1;
 
-	if (is_list_line(s))
+	if ((r->listed = is_list_line(s)))
 		rc = list_line(r, s, &why);
 	else if (is_add_line(s))
 		rc = add_line(r, s, &why);
