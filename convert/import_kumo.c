@@ -13,7 +13,8 @@
  *
  * An mx_list is tried in order: increasing preferences 10, 20, 30...  Its
  * names are resolved for addresses (no MX lookup); a {name, addr} entry
- * connects to addr.  routing_domain is MX-resolved: $lookupmx.  An exact
+ * connects to addr.  routing_domain is MX-resolved ($lookupmx), or, as
+ * an address literal ([192.0.2.1]), connected to.  An exact
  * domain wins over "*.suffix" (longest first) and over "default", so the
  * entries are sorted that way and end with $end.  Tenant and campaign
  * sub-tables and settings that do not choose the next hop are reported.
@@ -31,16 +32,39 @@
 #define RANK_SUFFIX	1
 #define RANK_DEFAULT	2
 
+/*
+ * The SERVER field for a host or [address] src that KumoMTA connects to
+ * on port 25 (what names it, for errors, at line); 0, or -1 when it
+ * cannot be read.
+ */
+static int
+host_server(struct imp_doc *doc, unsigned line, const char *what,
+    const char *src, char *server, size_t len)
+{
+	struct rules_server srv;
+	unsigned port;
+	char why[256];
+
+	if (imp_split_hostport(src, strlen(src), &srv, &port, why,
+	    sizeof(why)) != 0) {
+		imp_error(doc, line, "%s '%s': %s", what, src, why);
+		return -1;
+	}
+	if (port != 0) {
+		imp_error(doc, line, "%s '%s': KumoMTA takes no port here",
+		    what, src);
+		return -1;
+	}
+	return imp_server(server, len, srv.host, srv.kind, 0, NULL, NULL);
+}
+
 /* One mx_list item; 0, or -1 when it cannot be read. */
 static int
 mx_item(struct imp_doc *doc, struct imp_entry *e, const struct toml_val *it,
     char *server, size_t len)
 {
-	char why[256];
-	struct rules_server srv;
 	const struct toml_val *addr;
 	const char *src;
-	unsigned port;
 
 	if (it->type == TOML_TABLE) {
 		const struct toml_val *name = toml_get(it, "name");
@@ -63,17 +87,7 @@ mx_item(struct imp_doc *doc, struct imp_entry *e, const struct toml_val *it,
 		    "{ name, addr } tables");
 		return -1;
 	}
-	if (imp_split_hostport(src, strlen(src), &srv, &port, why,
-	    sizeof(why)) != 0) {
-		imp_error(doc, it->line, "mx_list entry '%s': %s", src, why);
-		return -1;
-	}
-	if (port != 0) {
-		imp_error(doc, it->line, "mx_list entry '%s': KumoMTA takes "
-		    "no port here", src);
-		return -1;
-	}
-	return imp_server(server, len, srv.host, srv.kind, 0, NULL, NULL);
+	return host_server(doc, it->line, "mx_list entry", src, server, len);
 }
 
 static int
@@ -149,6 +163,30 @@ report_rest(struct imp_doc *doc, struct imp_entry *e, const struct toml_val *q)
 	free(names);
 }
 
+/*
+ * routing_domain: a domain is MX-resolved instead of the queue's; an
+ * address literal, [192.0.2.1] or [IPv6:2001:db8::1], is connected to.
+ */
+static int
+routing_domain(struct imp_doc *doc, struct imp_entry *e, const char *pattern,
+    const struct toml_val *rd)
+{
+	char server[RULES_MAX_NAME + 8];
+
+	if (rd->type == TOML_STRING && rd->s[0] == '[') {
+		if (host_server(doc, rd->line, "routing_domain", rd->s, server,
+		    sizeof(server)) != 0)
+			return 0;
+		return imp_line_add(e, pattern, server, "$end");
+	}
+	if (rd->type != TOML_STRING || !imp_is_domain(rd->s)) {
+		imp_error(doc, rd->line, "routing_domain is not a domain or "
+		    "an [address]");
+		return 0;
+	}
+	return imp_line_add(e, pattern, rd->s, "$lookupmx $end");
+}
+
 static int
 one_queue(struct imp_doc *doc, const struct toml_kv *kv)
 {
@@ -197,11 +235,7 @@ one_queue(struct imp_doc *doc, const struct toml_kv *kv)
 	}
 	if (rd == NULL)
 		return 0;	/* nothing routes: the normal MX lookup */
-	if (rd->type != TOML_STRING || !imp_is_domain(rd->s)) {
-		imp_error(doc, rd->line, "routing_domain is not a domain");
-		return 0;
-	}
-	return imp_line_add(e, pattern, rd->s, "$lookupmx $end");
+	return routing_domain(doc, e, pattern, rd);
 }
 
 int
