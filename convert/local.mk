@@ -17,7 +17,8 @@ EXTRA_DIST += tests/import/cisco.txt tests/import/xeams.xml \
 	tests/integration/import_tmail.sh tests/integration/import_kumomta.sh \
 	tests/integration/import_export.sh \
 	tests/integration/import_roundtrip.sh \
-	tests/integration/import_postfix.sh
+	tests/integration/import_postfix.sh \
+	tests/integration/import_vendor.sh
 # tests/unit/test_import (listed in tests/local.mk): the importers without
 # the command, against models of the sources
 tests_unit_test_import_SOURCES = tests/unit/test_import.c
