@@ -2,20 +2,18 @@
  * convert/import_util.c - small helpers the importers and exporters
  * share: host[:port] splitting, SERVER field formatting.
  *
- * Only the source formats' syntax is read here; whether a host name or an
- * address is acceptable to the rules language is left to the engine
- * (imp_validate() loads every converted entry).
+ * Only the source formats' own syntax is read here: a HOST[:PORT] goes
+ * through the engine's SERVER reader (rules_server_read()), and every
+ * converted entry is loaded by the engine (imp_validate()).
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "rules.h"
 #include "import.h"
