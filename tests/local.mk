@@ -3,12 +3,12 @@
 CRIT_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
 CRIT_LIBS = $(CRITERION_LIBS)
 
-check_PROGRAMS += tests/unit/test_rules
+UNIT_TESTS = tests/unit/test_rules
 tests_unit_test_rules_SOURCES = tests/unit/test_rules.c tests/unit/rules_fixture.h
 tests_unit_test_rules_CFLAGS = $(CRIT_CFLAGS)
 tests_unit_test_rules_LDADD = rules/librules.la $(CRIT_LIBS)
 
-check_PROGRAMS += tests/unit/test_answer
+UNIT_TESTS += tests/unit/test_answer
 tests_unit_test_answer_SOURCES = tests/unit/test_answer.c
 tests_unit_test_answer_CFLAGS = $(CRIT_CFLAGS) $(LDNS_CFLAGS)
 tests_unit_test_answer_LDADD = answer/libanswer.la rules/librules.la \
@@ -16,11 +16,26 @@ tests_unit_test_answer_LDADD = answer/libanswer.la rules/librules.la \
 tests_unit_test_rules_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
 
 # Build every test program without running anything: tests/run does that.
-check-build: $(check_PROGRAMS) $(bin_PROGRAMS) $(sbin_PROGRAMS) $(lib_LTLIBRARIES)
+check-build: check-criterion $(check_PROGRAMS) $(bin_PROGRAMS) $(sbin_PROGRAMS) $(lib_LTLIBRARIES)
 .PHONY: check-build
 include $(srcdir)/tests/shim/local.mk
-check_PROGRAMS += tests/unit/test_import	# its sources: convert/local.mk
-check_PROGRAMS += tests/unit/test_resolver_relay	# mxshimd's resolver/relay.c
+UNIT_TESTS += tests/unit/test_import	# its sources: convert/local.mk
+UNIT_TESTS += tests/unit/test_resolver_relay	# mxshimd's resolver/relay.c
 tests_unit_test_resolver_relay_SOURCES = tests/unit/test_resolver_relay.c resolver/relay.c
 tests_unit_test_resolver_relay_CFLAGS = $(CRIT_CFLAGS) $(LDNS_CFLAGS) -I$(top_srcdir)/resolver
 tests_unit_test_resolver_relay_LDADD = answer/libanswer.la rules/librules.la $(LDNS_LIBS) $(CRIT_LIBS)
+
+# The unit tests need Criterion, which configure does not insist on (a
+# production build does not need it): without it, check-build and check
+# stop and say what to install.
+if HAVE_CRITERION
+check_PROGRAMS += $(UNIT_TESTS)
+endif
+check-criterion:
+if !HAVE_CRITERION
+	@echo "Criterion not found: apt-get install libcriterion-dev, then ./configure" >&2; exit 1
+endif
+# make check: the whole suite (tests/run), failing when a test fails
+check-local: check-criterion
+	$(SHELL) $(srcdir)/tests/run
+.PHONY: check-criterion
