@@ -87,14 +87,96 @@ t_like() {
 	fi
 }
 
+# t_unlike GOT EXTENDED-REGEX DESCRIPTION: GOT does not match.  An empty
+# GOT fails: it proves nothing (the command that gave it likely failed).
+t_unlike() {
+	if [ -z "$1" ]; then
+		t_ok 1 "$3"
+		echo "# got nothing to look into"
+	elif printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		t_ok 1 "$3"
+		printf '%s\n' "$1" | grep -E -- "$2" | sed 's/^/# found: /'
+	else
+		t_ok 0 "$3"
+	fi
+}
+
+# t_absent EXTENDED-REGEX FILE DESCRIPTION: FILE is a readable file with no
+# line matching.  A missing or unreadable FILE fails.
+t_absent() {
+	grep -Eq -- "$1" "$2" 2>"$T_DIR/.absent.err"
+	case $? in
+	1)	t_ok 0 "$3" ;;
+	0)	t_ok 1 "$3"
+		grep -E -- "$1" "$2" | sed "s|^|# found in $2: |" ;;
+	*)	t_ok 1 "$3"
+		sed 's/^/# /' "$T_DIR/.absent.err" ;;
+	esac
+}
+
+# t_no_file PATH DESCRIPTION: nothing at PATH, in a directory that exists
+# (a mistyped directory proves nothing).
+t_no_file() {
+	if [ ! -d "$(dirname "$1")" ]; then
+		t_ok 1 "$2"
+		echo "# no directory $(dirname "$1")"
+	elif [ -e "$1" ] || [ -L "$1" ]; then
+		t_ok 1 "$2"
+		echo "# $1 exists"
+	else
+		t_ok 0 "$2"
+	fi
+}
+
+# t_failed STATUS DESCRIPTION: a command's exit status says it refused:
+# 1 to 125.  Not 0, nor 126 or 127 (it never ran), nor above 128 (a signal
+# killed it: a crash is no refusal).
+t_failed() {
+	if [ "$1" -ge 1 ] && [ "$1" -le 125 ]; then
+		t_ok 0 "$2"
+	else
+		t_ok 1 "$2"
+		echo "# exit status $1, expected 1 to 125"
+	fi
+}
+
 t_done() {
 	echo "1..$T_N"
 	[ "$T_FAILED" -eq 0 ]
 }
 
+# Skips are reported as skips, never as passes (tests/run counts them).
+# One that is for want of something bootstrap.sh installs or the build
+# makes says "missing dependency: WHAT": under CI (CI=true), where
+# .ci/run installs and builds everything, tests/run counts it as a failure.
+#   t_skip_all REASON        skip the whole test (not root, no namespaces)
+#   t_missing WHAT           skip the whole test for want of WHAT
+#   t_skip DESCRIPTION REASON        skip one check
+#   t_skip_missing DESCRIPTION WHAT  skip one check for want of WHAT
+#   t_bail REASON            end the test with a failure (a setup step
+#                            that should have worked did not)
 t_skip_all() {
 	echo "1..0 # SKIP $1"
 	exit 0
+}
+
+t_missing() {
+	t_skip_all "missing dependency: $1"
+}
+
+t_skip() {
+	T_N=$((T_N + 1))
+	echo "ok $T_N - $1 # SKIP $2"
+}
+
+t_skip_missing() {
+	t_skip "$1" "missing dependency: $2"
+}
+
+t_bail() {
+	t_ok 1 "$1"
+	t_done
+	exit 1
 }
 
 # A free UDP+TCP port on 127.0.0.1 (best effort: random in 20000-32767,

@@ -8,9 +8,9 @@
 # JOBS: make -j (default 2); SANITIZE_TIMEOUT: seconds the suite may take
 # (default 3600).
 #
-# The last line is tests/run's "N passed, N failed", plus one failure a
-# sanitizer report (when the suite is cut short: the tests that finished,
-# plus one failure); the exit status is 0 when nothing failed.  Why not a plain VPATH build (mkdir b && cd b &&
+# The last line is tests/run's "N passed, N failed, N skipped", plus one
+# failure a sanitizer report (when the suite is cut short: the tests that
+# finished, plus one failure); the exit status is 0 when nothing failed.  Why not a plain VPATH build (mkdir b && cd b &&
 # SRCDIR/configure): configure refuses a source directory that is itself
 # configured ("source directory already configured"), which the working
 # tree normally is, and tests/run and tests/lib.sh find the programs next
@@ -50,13 +50,13 @@ step() {	# step NAME COMMAND...: run quietly, show the log on failure
 	if ! (cd "$src" && shift && "$@") >"$log" 2>&1; then
 		echo "sanitize: $1 failed; last lines of $log:" >&2
 		tail -n 30 "$log" >&2
-		echo "0 passed, 1 failed"
+		echo "0 passed, 1 failed, 0 skipped"
 		exit 1
 	fi
 }
 
 echo "sanitize: sources copied to $src" >&2
-snapshot || { echo "0 passed, 1 failed"; exit 1; }
+snapshot || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 step autogen ./autogen.sh
 step configure ./configure -q --enable-sanitizers
 step make make -j"$jobs"
@@ -72,7 +72,7 @@ step check-build make -j"$jobs" check-build
 # tests that load the shim into them pass what they need (t_preload_env).
 reports="$work/reports"
 rm -rf "$reports" && mkdir -p "$reports" && chmod 1777 "$reports" &&
-    chmod go+x "$work" || { echo "0 passed, 1 failed"; exit 1; }
+    chmod go+x "$work" || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}:log_path=$reports/asan:log_exe_name=1"
 UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}:log_path=$reports/ubsan:log_exe_name=1"
 export ASAN_OPTIONS UBSAN_OPTIONS
@@ -89,10 +89,12 @@ log="$work/run.log"
 timeout -k 30 "$limit" "$src/tests/run" "$@" | tee "$log"
 last=$(tail -n 1 "$log")
 case "$last" in
-[0-9]*" passed, "[0-9]*" failed") ;;
+[0-9]*" passed, "[0-9]*" failed, "[0-9]*" skipped") ;;
 *)	echo "sanitize: the suite did not finish within $limit s"
-	last=$(awk '/ passed, [0-9]+ failed$/ { p += $(NF-3); f += $(NF-1) }
-	    END { printf "%d passed, %d failed\n", p, f + 1 }' "$log") ;;
+	last=$(awk '/ passed, [0-9]+ failed, [0-9]+ skipped$/ {
+		p += $(NF-5); f += $(NF-3); s += $(NF-1) }
+	    END { printf "%d passed, %d failed, %d skipped\n", p, f + 1, s }' \
+	    "$log") ;;
 esac
 found=0
 for r in "$reports"/*; do
@@ -103,5 +105,5 @@ for r in "$reports"/*; do
 done
 set -- $last
 [ $found -eq 0 ] && [ "$last" = "$(tail -n 1 "$log")" ] ||
-    echo "$1 passed, $(($3 + found)) failed"
+    echo "$1 passed, $(($3 + found)) failed, $5 skipped"
 [ $(($3 + found)) -eq 0 ]

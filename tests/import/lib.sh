@@ -10,7 +10,7 @@ FIXTURES="$TOP/tests/import"
 # start_dns LOCALDATA: Unbound on a free port serving LOCALDATA; sets PORT.
 start_dns() {
 	PORT=$(t_port)
-	t_unbound "$PORT" "$1" || { echo "Bail out! unbound did not start"; exit 1; }
+	t_unbound "$PORT" "$1" || t_bail "unbound did not start"
 }
 
 # hops RULES DOMAIN [ROUTE-OPTIONS...]: "PREF HOST[:PORT]" records,

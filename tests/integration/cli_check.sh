@@ -10,7 +10,7 @@ t_is "$rc" 0 "check: the spec's example is valid"
 t_like "$out" "good.conf: 5 overrides, valid" "check: says how many overrides"
 t_like "$(cat "$T_DIR/err")" "good.conf:11:1: warning: this line can never apply in resolver mode" \
     "check: warns about a line the resolver can never apply"
-t_ok "$(grep -c credentials "$T_DIR/err" | grep -qx 0; echo $?)" \
+t_absent credentials "$T_DIR/err" \
     "check: no credentials warning for a 0600 file"
 
 chmod 644 "$f"
@@ -18,8 +18,7 @@ chmod 644 "$f"
 t_is "$rc" 0 "check: readable credentials are a warning, not an error"
 t_like "$(cat "$T_DIR/err")" "warning: the file holds credentials and can be read by every user" \
     "check: warns about credentials others can read"
-t_ok "$(grep -c letmein "$T_DIR/err" | grep -qx 0; echo $?)" \
-    "check: never prints the password"
+t_absent letmein "$T_DIR/err" "check: never prints the password"
 
 cat >"$T_DIR/bad.conf" <<'R'
 # two errors, one good line

@@ -10,7 +10,7 @@ RUNS=3000
 FUZZ="$TOP/tests/fuzz/run.sh"
 
 command -v "${CLANG:-clang}" >/dev/null 2>&1 ||
-    t_skip_all "clang is not installed (bootstrap.sh installs it)"
+    t_missing "clang (bootstrap.sh installs it)"
 
 FUZZ_OUT="$T_DIR/fuzz"
 FUZZ_CRASHES="$T_DIR/crashes"
@@ -32,7 +32,8 @@ for t in rules answer shim; do
 	n=$(printf '%s\n' "$out" | sed -n 's/^[a-z]*: \([0-9]*\) runs.*/\1/p')
 	[ "${n:-0}" -ge "$RUNS" ]
 	t_ok $? "fuzz_$t: ran at least $RUNS inputs (${n:-none})"
-	[ -z "$(ls "$FUZZ_CRASHES" 2>/dev/null)" ]
+	# run.sh makes the directory: missing, it proves nothing
+	[ -d "$FUZZ_CRASHES" ] && [ -z "$(ls -A "$FUZZ_CRASHES")" ]
 	t_ok $? "fuzz_$t: no crash input written"
 	out=$("$FUZZ" replay "$t" 2>&1)
 	t_like "$out" "^$t: (no findings saved|[0-9]+ findings replayed, no crash)$" \

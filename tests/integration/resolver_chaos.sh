@@ -16,8 +16,8 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/resolver_env.inc"
 
-[ -x "$MXSHIMD" ] || t_skip_all "resolver/mxshimd not built"
-command -v python3 >/dev/null || t_skip_all "python3 missing"
+[ -x "$MXSHIMD" ] || t_missing "resolver/mxshimd (make)"
+command -v python3 >/dev/null || t_missing python3
 
 TMO=1500		# mxshimd's --timeout, ms
 MARGIN=1000		# a loaded machine's delay on top of it, ms
@@ -33,7 +33,7 @@ local-zone: "chaos.example." redirect
 local-data: "chaos.example. 300 IN A 192.0.2.9"
 local-data: "chaos.example. 300 IN MX 10 mx.chaos.example."
 ZEOF
-t_unbound "$UP" "$T_DIR/zones.conf" || t_skip_all "unbound did not start"
+t_unbound "$UP" "$T_DIR/zones.conf" || t_bail "unbound did not start"
 
 CH=$(t_port)
 MODE="$T_DIR/mode"
@@ -45,7 +45,7 @@ chaos_start() {
 	T_PIDS="$T_PIDS $CHAOS_PID"
 	t_wait_port "$CH" && t_wait_port "$CH" tcp
 }
-chaos_start || t_skip_all "the chaos upstream did not start"
+chaos_start || t_bail "the chaos upstream did not start"
 
 resolver_rules "$T_DIR/rules.conf"
 cat >>"$T_DIR/rules.conf" <<'REOF'

@@ -6,25 +6,25 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/resolver_env.inc"
 
-[ -x "$MXSHIMD" ] || t_skip_all "resolver/mxshimd not built"
-resolver_flood_upstream || t_skip_all "unbound did not start"
+[ -x "$MXSHIMD" ] || t_missing "resolver/mxshimd (make)"
+resolver_flood_upstream || t_bail "unbound did not start"
 resolver_rules "$T_DIR/rules.conf"
 
 # ---- the rules file -------------------------------------------------------
 printf 'a.example h.example\n# two\nc.example h.example\nd.example h.example\n' \
     >"$T_DIR/four.conf"
 t_mxshimd_once "$T_DIR/lines.out" "$T_DIR/four.conf" --max-rules-lines 3
-t_ok $(( $? == 0 )) "--max-rules-lines 3, a 4-line file: non-zero exit"
+t_failed $? "--max-rules-lines 3, a 4-line file: non-zero exit"
 t_like "$(cat "$T_DIR/lines.out")" "four\.conf:4:1: over the limit of 3 lines" \
     "... naming FILE:LINE"
 t_like "$(cat "$T_DIR/lines.out")" "over the limits \(--max-rules-bytes [0-9]+, --max-rules-lines 3\)" \
     "... and the options that set the limits"
 t_mxshimd_once "$T_DIR/bytes.out" "$T_DIR/four.conf" --max-rules-bytes 40
-t_ok $(( $? == 0 )) "--max-rules-bytes 40, a 66-byte file: non-zero exit"
+t_failed $? "--max-rules-bytes 40, a 66-byte file: non-zero exit"
 t_like "$(cat "$T_DIR/bytes.out")" "four\.conf: 66 bytes, over the limit of 40 bytes" \
     "... saying how large it is"
 "$MXSHIM" check --max-rules-lines 3 "$T_DIR/four.conf" >"$T_DIR/check.out" 2>&1
-t_ok $(( $? == 0 )) "mxshim check --max-rules-lines 3: the same file is invalid"
+t_failed $? "mxshim check --max-rules-lines 3: the same file is invalid"
 t_like "$(cat "$T_DIR/check.out")" "four\.conf:4:1: over the limit of 3 lines" \
     "... with the same message"
 "$MXSHIM" check "$T_DIR/four.conf" >/dev/null 2>&1
@@ -32,7 +32,7 @@ t_ok $? "mxshim check with the default limits: valid"
 
 printf 'a.example h.example $from~=/^bounce-(\\d+)+$/\n' >"$T_DIR/regex.conf"
 t_mxshimd_once "$T_DIR/regex.out" "$T_DIR/regex.conf"
-t_ok $(( $? == 0 )) "a regex that backtracks catastrophically: refused at start"
+t_failed $? "a regex that backtracks catastrophically: refused at start"
 t_like "$(cat "$T_DIR/regex.out")" "regex\.conf:1:28: regex backtracks catastrophically: .* PCRE2 match limit" \
     "... at FILE:LINE:COLUMN, saying why"
 
@@ -97,7 +97,7 @@ t_is "$(sed -n 's/^open_at_end //p' "$T_DIR/idle.out")" "0" \
 
 # ---- questions waiting for real DNS, per client -------------------------------
 if ! command -v dnsperf >/dev/null; then
-	t_ok 0 "# SKIP dnsperf missing"
+	t_skip_missing "questions waiting for real DNS, per client" dnsperf
 	t_done
 	exit
 fi

@@ -5,10 +5,10 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/resolver_env.inc"
 
-[ -x "$MXSHIMD" ] || t_skip_all "resolver/mxshimd not built"
+[ -x "$MXSHIMD" ] || t_missing "resolver/mxshimd (make)"
 UP=$(t_port)
 resolver_zones "$T_DIR/zones.conf"
-t_unbound "$UP" "$T_DIR/zones.conf" || t_skip_all "unbound did not start"
+t_unbound "$UP" "$T_DIR/zones.conf" || t_bail "unbound did not start"
 
 # a bad file at start: non-zero exit, FILE:LINE:COLUMN
 printf 'good.example relay.example\nbad.example relay.example $priority:70000\n' \
@@ -16,12 +16,12 @@ printf 'good.example relay.example\nbad.example relay.example $priority:70000\n'
 P=$(t_port)
 $MXSHIMD_WRAPPER "$MXSHIMD" --rules "$T_DIR/bad.conf" --listen "127.0.0.1@$P" \
     --upstream "127.0.0.1@$UP" --foreground >"$T_DIR/bad.out" 2>&1
-t_ok $(( $? == 0 )) "a rules file with an error: non-zero exit"
+t_failed $? "a rules file with an error: non-zero exit"
 t_like "$(cat "$T_DIR/bad.out")" "bad\.conf:2:[0-9]+: " \
     "the error names FILE:LINE:COLUMN"
 $MXSHIMD_WRAPPER "$MXSHIMD" --rules "$T_DIR/missing.conf" --foreground \
     --upstream "127.0.0.1@$UP" >"$T_DIR/missing.out" 2>&1
-t_ok $(( $? == 0 )) "a missing rules file: non-zero exit"
+t_failed $? "a missing rules file: non-zero exit"
 t_like "$(cat "$T_DIR/missing.out")" "missing\.conf: No such file" \
     "... saying so"
 
@@ -29,18 +29,18 @@ t_like "$(cat "$T_DIR/missing.out")" "missing\.conf: No such file" \
 printf 'good.example relay.example\n' >"$T_DIR/good.conf"
 $MXSHIMD_WRAPPER "$MXSHIMD" --rules "$T_DIR/good.conf" --listen "127.0.0.1@$P" \
     --upstream "127.0.0.1@$P" --foreground >"$T_DIR/loop.out" 2>&1
-t_ok $(( $? == 0 )) "--upstream equal to --listen: refused"
+t_failed $? "--upstream equal to --listen: refused"
 t_like "$(cat "$T_DIR/loop.out")" "upstream 127\.0\.0\.1@$P is mxshimd itself" \
     "... saying why"
 $MXSHIMD_WRAPPER "$MXSHIMD" --rules "$T_DIR/good.conf" --listen "0.0.0.0@$P" \
     --upstream "127.0.0.1@$P" --foreground >"$T_DIR/loop1.out" 2>&1
-t_ok $(( $? == 0 )) "--upstream on a local address of a wildcard --listen: refused"
+t_failed $? "--upstream on a local address of a wildcard --listen: refused"
 t_like "$(cat "$T_DIR/loop1.out")" "would loop" "... saying why"
 printf 'search example\nnameserver 127.0.0.1\n' >"$T_DIR/resolv.conf"
 $MXSHIMD_WRAPPER "$MXSHIMD" \
     --rules "$T_DIR/good.conf" --resolv-conf "$T_DIR/resolv.conf" \
     --foreground >"$T_DIR/loop2.out" 2>&1
-t_ok $(( $? == 0 )) "resolv.conf naming 127.0.0.1 with the default listener: refused"
+t_failed $? "resolv.conf naming 127.0.0.1 with the default listener: refused"
 t_like "$(cat "$T_DIR/loop2.out")" "upstream 127\.0\.0\.1@53 from .*resolv\.conf is mxshimd itself.*would loop" \
     "... with a clear message"
 
@@ -93,7 +93,7 @@ if command -v dnsperf >/dev/null; then
 	t_like "$(cat "$T_DIR/perf.out")" "NOERROR [0-9]+ \(100\.00%\)" \
 	    "... all answered NOERROR"
 else
-	t_ok 0 "# SKIP dnsperf missing"
+	t_skip_missing "20 reloads under load" dnsperf
 fi
 
 # SIGTERM: clean exit

@@ -4,10 +4,10 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/resolver_env.inc"
 
-[ -x "$MXSHIMD" ] || t_skip_all "resolver/mxshimd not built"
+[ -x "$MXSHIMD" ] || t_missing "resolver/mxshimd (make)"
 UP=$(t_port)
 resolver_zones "$T_DIR/zones.conf"
-t_unbound "$UP" "$T_DIR/zones.conf" || t_skip_all "unbound did not start"
+t_unbound "$UP" "$T_DIR/zones.conf" || t_bail "unbound did not start"
 resolver_rules "$T_DIR/rules.conf"
 P=$(t_port)
 t_mxshimd "$P" "$T_DIR/rules.conf" --upstream "127.0.0.1@$UP"
@@ -145,8 +145,9 @@ t_like "$(t_dig $P3 +noedns stop.example MX)" "^;stop\.example\..*MX" \
 
 # credentials never reach DNS or the log
 t_dig $P2 partner.example MX >"$T_DIR/partner.out"
-! grep -q letmein "$T_DIR/partner.out" "$T_DIR"/mxshimd-*.log
-t_ok $? "credentials appear in no answer and no log line"
+for f in "$T_DIR/partner.out" "$T_DIR"/mxshimd-*.log; do
+	t_absent letmein "$f" "credentials appear nowhere in $(basename "$f")"
+done
 t_like "$(cat "$T_DIR/mxshimd-$P2.log")" "override partner.example MX .*smtp.myisp.example" \
     "one debug line per overridden answer"
 t_done

@@ -7,12 +7,13 @@
 . "$(dirname "$0")/resolver_env.inc"
 . "$TOP/tests/valgrind.inc"
 
-[ -x "$MXSHIMD" ] || t_skip_all "resolver/mxshimd not built"
+[ -x "$MXSHIMD" ] || t_missing "resolver/mxshimd (make)"
+command -v valgrind >/dev/null || t_missing "valgrind (Debian package valgrind)"
 why=$(vg_unusable) && t_skip_all "$why"
 t_wrap "$(vg_wrapper "$T_DIR/vg")"
 UP=$(t_port)
 resolver_zones "$T_DIR/zones.conf"
-t_unbound "$UP" "$T_DIR/zones.conf" || t_skip_all "unbound did not start"
+t_unbound "$UP" "$T_DIR/zones.conf" || t_bail "unbound did not start"
 resolver_rules "$T_DIR/rules.conf"
 P=$(t_port)
 t_mxshimd "$P" "$T_DIR/rules.conf" --upstream "127.0.0.1@$UP" \

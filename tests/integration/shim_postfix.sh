@@ -7,7 +7,7 @@ TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
 shim_ns_enter "$@"
 . "$TOP/tests/lib.sh"
 command -v posttls-finger >/dev/null && command -v smtp-sink >/dev/null ||
-    t_skip_all "postfix (posttls-finger, smtp-sink) not installed"
+    t_missing "postfix (posttls-finger, smtp-sink)"
 shim_ns_setup
 
 R="$T_DIR/rules.conf"

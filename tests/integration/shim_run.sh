@@ -7,7 +7,7 @@ TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
 shim_ns_enter "$@"
 . "$TOP/tests/lib.sh"
 shim_ns_setup
-[ -x "$MXSHIM" ] || t_skip_all "cli/mxshim not built"
+[ -x "$MXSHIM" ] || t_missing "cli/mxshim (make)"
 
 R="$T_DIR/rules.conf"
 cat >"$R" <<'RULES'

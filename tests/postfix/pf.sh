@@ -23,7 +23,7 @@
 #   pf_sink_has NAME TAG      whether a sink stored it
 #   pf_delivered TAG SINK ... TAP: sent, where, stored by that sink once
 #   pf_queue / pf_flush       the queue IDs still queued; try them all now
-#   pf_problems               Postfix's warnings, if any
+#   pf_no_problems            TAP: no warning in the Postfix log
 
 PF_WAIT=${PF_WAIT:-20}	# seconds a delivery may take before we give up
 
@@ -52,7 +52,7 @@ pf_ns_setup() {
 	PATH="$PATH:/usr/sbin:/sbin"
 	for c in postfix postconf postqueue sendmail smtp-sink; do
 		command -v "$c" >/dev/null 2>&1 ||
-		    t_skip_all "$c not installed (Debian package postfix)"
+		    t_missing "$c (Debian package postfix)"
 	done
 	t_ns_resolver 2
 	chmod 755 "$T_DIR"
@@ -180,10 +180,11 @@ pf_delivered() {
 	t_is "$n" 1 "$4: stored once"
 }
 
-# pf_queue: the queue IDs still queued, one a line.
+# pf_queue: the queue IDs still queued, one a line; when postqueue fails,
+# a line saying so (an empty answer must mean an empty queue).
 pf_queue() {
-	postqueue -c "$PF" -j 2>/dev/null |
-	    sed -n 's/.*"queue_id": *"\([0-9A-F]*\)".*/\1/p'
+	j=$(postqueue -c "$PF" -j 2>&1) || { echo "postqueue failed: $j"; return 1; }
+	printf '%s\n' "$j" | sed -n 's/.*"queue_id": *"\([0-9A-F]*\)".*/\1/p'
 }
 
 # pf_flush: ask Postfix to try every queued message now.
@@ -191,8 +192,10 @@ pf_flush() {
 	postqueue -c "$PF" -f
 }
 
-# pf_problems: Postfix's warnings and worse, if any (the log is clean in
-# every test: a warning means the set-up is not what the test believes).
-pf_problems() {
-	grep -E ' (warning|error|fatal|panic): ' "$PF_LOG"
+# pf_no_problems: TAP, the Postfix log has no warning nor worse (the log
+# is clean in every test: a warning means the set-up is not what the test
+# believes); a missing log fails.
+pf_no_problems() {
+	t_absent ' (warning|error|fatal|panic): ' "$PF_LOG" \
+	    "no warning in the Postfix log"
 }

@@ -29,11 +29,11 @@ shim_ns_setup() {
 	Q="$TOP/tests/shim/shimq"
 	QOLD="$TOP/tests/shim/shimq_old"
 	for f in "$SHIM_LIB" "$Q" "$QOLD"; do
-		[ -e "$f" ] || t_skip_all "$f not built (make check-build)"
+		[ -e "$f" ] || t_missing "$f (make check-build)"
 	done
 	t_ns_resolver 1
 	t_unbound 53 "$TOP/tests/shim/zone.conf" ||
-	    t_skip_all "unbound did not start"
+	    t_bail "unbound did not start"
 	SHIM_PRELOAD=$(t_preload "$SHIM_LIB")
 }
 
