@@ -12,7 +12,7 @@ convert_libconvert_la_CFLAGS = $(AM_CFLAGS) $(LIBXML2_CFLAGS)
 # users link rules/librules.la themselves: one copy of the engine
 convert_libconvert_la_LIBADD = $(LIBXML2_LIBS)
 EXTRA_DIST += tests/import/cisco.txt tests/import/xeams.xml \
-	tests/import/tmail.txt tests/import/kumo.toml tests/import/lib.sh \
+	tests/import/tmail.txt tests/import/kumo.toml tests/helpers/import.sh \
 	tests/integration/import_cisco.sh tests/integration/import_xeams.sh \
 	tests/integration/import_tmail.sh tests/integration/import_kumomta.sh \
 	tests/integration/import_export.sh \

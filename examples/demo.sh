@@ -18,9 +18,9 @@ if [ "$(id -u)" != 0 ]; then
 	echo "examples/demo.sh: run as root (namespaces, Postfix)" >&2
 	exit 1
 fi
-. "$TOP/tests/postfix/pf.sh"
-pf_ns_enter "$@"
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/helpers/pf.sh"
+t_ns_enter --pid "$@"
 pf_ns_setup
 [ -x "$MXSHIMD" ] || { echo "build first: resolver/mxshimd is missing" >&2; exit 1; }
 

@@ -21,9 +21,9 @@ resolver_mxshimd_LDADD = rules/librules.la answer/libanswer.la \
 # what the resolver's tests, benchmark and example need in a tarball
 EXTRA_DIST += tests/integration/resolver_rules.sh \
 	tests/integration/resolver_protocol.sh \
-	tests/integration/resolver_limits.sh tests/integration/tcp_hold.py \
-	tests/integration/resolver_chaos.sh tests/chaos/upstream.py \
-	tests/integration/resolver_ops.sh tests/integration/resolver_env.inc \
+	tests/integration/resolver_limits.sh tests/helpers/tcp_hold.py \
+	tests/integration/resolver_chaos.sh tests/helpers/chaos_upstream.py \
+	tests/integration/resolver_ops.sh tests/helpers/resolver.sh \
 	bench/resolver/run.sh bench/resolver/derive.awk \
 	bench/resolver/lib.sh bench/resolver/soak.sh \
 	bench/resolver/fairness.sh \

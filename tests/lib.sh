@@ -12,7 +12,7 @@ T_FAILED=0
 T_PIDS=""
 T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mxshim-test.XXXXXX")
 # t_wrap WRAPPER: run mxshimd under WRAPPER from now on, as
-# `$MXSHIMD_WRAPPER "$MXSHIMD" ...` (valgrind: tests/valgrind.inc; the
+# `$MXSHIMD_WRAPPER "$MXSHIMD" ...` (valgrind: tests/helpers/valgrind.sh; the
 # wrapper must exec mxshimd in its own process, so that $! is mxshimd's
 # PID), and wait 4 times longer for everything (T_SLOW), so that normal
 # runs keep their short timeouts.  An empty WRAPPER: mxshimd itself.
@@ -242,6 +242,27 @@ UBEOF
 	UNBOUND_PID=$!
 	T_PIDS="$T_PIDS $UNBOUND_PID"
 	t_wait_port "$1"
+}
+
+# t_ns_enter [--pid] ARGS...: re-run the test script, with ARGS, in its
+# own network and mount namespaces (--pid: and pid namespace, so that
+# every process it starts dies with it); inside them, return at once.
+# Call it right after sourcing this file, before starting anything: the
+# scratch directory made out here goes (the run inside makes its own).
+# A test that cannot get the namespaces is skipped (not root, or a
+# container that forbids unshare).
+t_ns_enter() {
+	[ -z "${T_IN_NS:-}" ] || return 0
+	ns="--net --mount"
+	if [ "${1:-}" = --pid ]; then
+		ns="$ns --pid --fork --kill-child --mount-proc"
+		shift
+	fi
+	[ "$(id -u)" = 0 ] || t_skip_all "needs root for unshare $ns"
+	unshare $ns true 2>/dev/null ||
+	    t_skip_all "unshare $ns is not permitted here"
+	rm -rf "$T_DIR"
+	T_IN_NS=1 exec unshare $ns sh "$0" "$@"
 }
 
 # t_ns_resolver TIMEOUT: inside a test's own network namespace (unshare

@@ -39,3 +39,5 @@ endif
 check-local: check-criterion
 	$(SHELL) $(srcdir)/tests/run
 .PHONY: check-criterion
+# the test helpers not listed beside the tests that use them
+EXTRA_DIST += tests/helpers/pf.sh tests/helpers/exim.sh

@@ -14,7 +14,7 @@
 cd "$(dirname "$0")/.." || exit 2
 TOP=$(pwd)
 MXSHIMD="$TOP/resolver/mxshimd"
-. tests/valgrind.inc
+. tests/helpers/valgrind.sh
 
 if why=$(vg_unusable); then
 	echo "valgrind: $why"

@@ -6,7 +6,7 @@
 #   bench/resolver/fairness.sh [-l SECONDS] [-r ROUNDS] [-Q RATE]
 #       [-b MXSHIMD] [CAP...]
 #
-# The upstream is the Unbound of the resolver tests (resolver_env.inc:
+# The upstream is the Unbound of the resolver tests (tests/helpers/resolver.sh:
 # resolver_flood_upstream): flood.example. is forwarded to a loopback port
 # where nothing answers, good.example. to a second Unbound.  For each CAP
 # (default: 0, i.e. no limit, 64, the default, and 256) the upstream and
@@ -44,7 +44,7 @@ for tool in dnsperf unbound; do
 	command -v $tool >/dev/null || { echo "missing: $tool" >&2; exit 1; }
 done
 . "$(dirname "$0")/../../tests/lib.sh"
-. "$TOP/tests/integration/resolver_env.inc"
+. "$TOP/tests/helpers/resolver.sh"
 [ -x "$MXSHIMD" ] || { echo "build first: make" >&2; exit 1; }
 [ -z "$BEFORE" ] || [ -x "$BEFORE" ] || { echo "$BEFORE: not a program" >&2
 	exit 1; }

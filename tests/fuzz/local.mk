@@ -28,5 +28,5 @@ EXTRA_DIST += tests/fuzz/local.mk tests/fuzz/run.sh tests/fuzz/fuzz.h \
 	tests/fuzz/fuzz_shim.c tests/fuzz/mkseeds.c tests/fuzz/rules.dict \
 	tests/fuzz/ubsan.supp tests/fuzz/corpus tests/fuzz/crashes \
 	tests/integration/fuzz_build.sh tests/sanitize.sh \
-	tests/valgrind.sh tests/valgrind.inc tests/valgrind.supp \
+	tests/valgrind.sh tests/helpers/valgrind.sh tests/valgrind.supp \
 	tests/integration/resolver_valgrind.sh

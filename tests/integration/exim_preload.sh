@@ -4,14 +4,14 @@
 # its re-executions by keep_environment; resolv.conf points at a real
 # Unbound only.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$TOP/tests/postfix/pf.sh"
-. "$TOP/tests/postfix/exim.sh"
-if [ -z "${PF_IN_NS:-}" ] && [ "$(id -u)" = 0 ] && ! ex_fetch; then
-	echo "1..0 # SKIP cannot unpack Exim (apt-get download $EX_PKGS failed)"
-	exit 0
-fi
-pf_ns_enter "$@"
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/helpers/pf.sh"
+. "$TOP/tests/helpers/exim.sh"
+# unpacked out here: the namespace has no network
+if [ -z "${T_IN_NS:-}" ] && [ "$(id -u)" = 0 ] && ! ex_fetch; then
+	t_missing "exim4 (apt-get download $EX_PKGS failed)"
+fi
+t_ns_enter --pid "$@"
 pf_ns_setup
 SHIM_LIB="$TOP/shim/.libs/libmxshim.so"
 [ -f "$SHIM_LIB" ] || t_missing "shim/.libs/libmxshim.so (make)"

@@ -3,14 +3,14 @@
 # beside the installed Postfix) whose resolv.conf points at mxshimd, a real
 # Unbound behind it, smtp-sinks as the mail servers.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$TOP/tests/postfix/pf.sh"
-. "$TOP/tests/postfix/exim.sh"
-if [ -z "${PF_IN_NS:-}" ] && [ "$(id -u)" = 0 ] && ! ex_fetch; then
-	echo "1..0 # SKIP cannot unpack Exim (apt-get download $EX_PKGS failed)"
-	exit 0
-fi
-pf_ns_enter "$@"
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/helpers/pf.sh"
+. "$TOP/tests/helpers/exim.sh"
+# unpacked out here: the namespace has no network
+if [ -z "${T_IN_NS:-}" ] && [ "$(id -u)" = 0 ] && ! ex_fetch; then
+	t_missing "exim4 (apt-get download $EX_PKGS failed)"
+fi
+t_ns_enter --pid "$@"
 pf_ns_setup
 [ -x "$MXSHIMD" ] || t_missing "resolver/mxshimd (make)"
 ex_fetch || t_missing "exim4 (not unpacked: apt-get download)"

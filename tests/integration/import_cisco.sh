@@ -6,7 +6,7 @@
 # normal MX lookup, /dev/null becomes the null MX, names are MX-resolved.
 # (Names are under .example: libunbound answers .test itself, NXDOMAIN.)
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/import/lib.sh"
+. "$TOP/tests/helpers/import.sh"
 
 cat >"$T_DIR/zone.conf" <<'ZONE'
 	local-zone: "example." static

@@ -5,7 +5,7 @@
 # tried in order (increasing preferences), its names resolved for
 # addresses, its {name, addr} entries by address.
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/import/lib.sh"
+. "$TOP/tests/helpers/import.sh"
 
 cat >"$T_DIR/zone.conf" <<'ZONE'
 	local-zone: "example." static

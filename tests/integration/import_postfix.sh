@@ -1,13 +1,13 @@
 #!/bin/sh
 # From AsyncOS to Postfix through mxshim: an SMTP routes table is imported,
 # exported as a Postfix transport map, and a stock Postfix (in a private
-# namespace, tests/postfix/pf.sh) delivers each recipient where AsyncOS
+# namespace, tests/helpers/pf.sh) delivers each recipient where AsyncOS
 # documents it would: an address with its port, a relay MX-resolved for
 # the subdomains only, /dev/null refused, the rest by the domain's MX.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$TOP/tests/postfix/pf.sh"
-pf_ns_enter "$@"
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/helpers/pf.sh"
+t_ns_enter --pid "$@"
 pf_ns_setup
 
 cat >"$T_DIR/zones.conf" <<'ZONE'

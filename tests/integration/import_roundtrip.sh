@@ -6,7 +6,7 @@
 # since the route covering it takes its names in AsyncOS too.)  This is
 # what lets an operator move a table both ways.
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/import/lib.sh"
+. "$TOP/tests/helpers/import.sh"
 
 printf '\tlocal-zone: "example." static\n' >"$T_DIR/zone.conf"
 start_dns "$T_DIR/zone.conf"

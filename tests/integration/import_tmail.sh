@@ -7,7 +7,7 @@
 # lookup).  Logins and passwords become USER:PASS@HOST; local IPs are
 # reported.
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/import/lib.sh"
+. "$TOP/tests/helpers/import.sh"
 
 cat >"$T_DIR/zone.conf" <<'ZONE'
 	local-zone: "example." static

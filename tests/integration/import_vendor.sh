@@ -5,7 +5,7 @@
 # exactly is carried with a warning naming its line, or written disabled
 # with one; where nothing is lost there is no warning.
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/import/lib.sh"
+. "$TOP/tests/helpers/import.sh"
 
 cat >"$T_DIR/zone.conf" <<'ZONE'
 	local-data: "exchange.example.com. MX 10 exchange.example.com."

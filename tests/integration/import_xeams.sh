@@ -7,7 +7,7 @@
 # A subject or a single recipient address narrows a route beyond what DNS
 # sees: such routes are written disabled and reported.
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/import/lib.sh"
+. "$TOP/tests/helpers/import.sh"
 
 cat >"$T_DIR/zone.conf" <<'ZONE'
 	local-zone: "example." static

@@ -3,9 +3,9 @@
 # gives it: the ground the mxshimd and preload tests stand on (no mxshim
 # here).  If this fails, the mail set-up is broken, not mxshim.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$TOP/tests/postfix/pf.sh"
-pf_ns_enter "$@"
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/helpers/pf.sh"
+t_ns_enter --pid "$@"
 pf_ns_setup
 
 t_unbound 53 "$TOP/tests/postfix/zones.conf" ||

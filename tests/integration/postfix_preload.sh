@@ -4,9 +4,9 @@
 # through import_environment.  The override lines route the mail, and an
 # override with a port reaches a sink listening on that port.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$TOP/tests/postfix/pf.sh"
-pf_ns_enter "$@"
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/helpers/pf.sh"
+t_ns_enter --pid "$@"
 pf_ns_setup
 SHIM_LIB="$TOP/shim/.libs/libmxshim.so"
 [ -f "$SHIM_LIB" ] || t_missing "shim/.libs/libmxshim.so (make)"

@@ -4,9 +4,9 @@
 # smtp-sinks as the mail servers.  Where each message lands, what the
 # Postfix log says, and what stays queued while the upstream is down.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$TOP/tests/postfix/pf.sh"
-pf_ns_enter "$@"
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/helpers/pf.sh"
+t_ns_enter --pid "$@"
 pf_ns_setup
 [ -x "$MXSHIMD" ] || t_missing "resolver/mxshimd (make)"
 

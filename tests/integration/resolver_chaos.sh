@@ -1,6 +1,6 @@
 #!/bin/sh
 # mxshimd when its upstream misbehaves: black-holed, killed, slow (1 s),
-# answering garbage (several kinds).  tests/chaos/upstream.py stands
+# answering garbage (several kinds).  tests/helpers/chaos_upstream.py stands
 # between mxshimd and a real Unbound and switches behaviour at run time.
 # In every mode:
 #  (a) overrides that need no real data are answered, right, before the
@@ -14,7 +14,7 @@
 # from an upstream that takes 1 s.  Lines starting "# figure" are the
 # README's table.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/resolver_env.inc"
+. "$(dirname "$0")/../helpers/resolver.sh"
 
 [ -x "$MXSHIMD" ] || t_missing "resolver/mxshimd (make)"
 command -v python3 >/dev/null || t_missing python3
@@ -39,7 +39,7 @@ CH=$(t_port)
 MODE="$T_DIR/mode"
 echo pass >"$MODE"
 chaos_start() {
-	python3 "$TOP/tests/chaos/upstream.py" "$CH" "$UP" "$MODE" \
+	python3 "$TOP/tests/helpers/chaos_upstream.py" "$CH" "$UP" "$MODE" \
 	    2>>"$T_DIR/chaos.log" &
 	CHAOS_PID=$!
 	T_PIDS="$T_PIDS $CHAOS_PID"

@@ -4,7 +4,7 @@
 # connections, and questions per client waiting for real DNS (a client
 # flooding names whose upstream hangs does not starve another client).
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/resolver_env.inc"
+. "$(dirname "$0")/../helpers/resolver.sh"
 
 [ -x "$MXSHIMD" ] || t_missing "resolver/mxshimd (make)"
 resolver_flood_upstream || t_bail "unbound did not start"
@@ -56,7 +56,7 @@ t_is "$(mx $P partner.example)" "10 smtp.myisp.example.;" \
 t_is "$(mx $P n5.example)" "" "... and the refused lines do not"
 
 # ---- TCP connections --------------------------------------------------------
-HOLD="python3 $TOP/tests/integration/tcp_hold.py"
+HOLD="python3 $TOP/tests/helpers/tcp_hold.py"
 wait_line() {	# wait_line FILE WORD: the value of "WORD N" once printed
 	i=0
 	while ! grep -q "^$2 " "$1" 2>/dev/null && [ $i -lt 100 ]; do

@@ -3,7 +3,7 @@
 # load, of a file being written), SIGTERM, upstream down, loop refusal,
 # --user, --pidfile, detaching.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/resolver_env.inc"
+. "$(dirname "$0")/../helpers/resolver.sh"
 
 [ -x "$MXSHIMD" ] || t_missing "resolver/mxshimd (make)"
 UP=$(t_port)

@@ -2,7 +2,7 @@
 # mxshimd on the wire: flags, EDNS, truncation and TCP, 0x20 case,
 # malformed and garbage input, the client ACL, IPv6 listeners.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/resolver_env.inc"
+. "$(dirname "$0")/../helpers/resolver.sh"
 
 [ -x "$MXSHIMD" ] || t_missing "resolver/mxshimd (make)"
 UP=$(t_port)

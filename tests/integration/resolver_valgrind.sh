@@ -4,8 +4,8 @@
 # waiting for the upstream at SIGTERM; then no memory error and no leak.
 # (tests/valgrind.sh runs the other resolver tests the same way.)
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/resolver_env.inc"
-. "$TOP/tests/valgrind.inc"
+. "$(dirname "$0")/../helpers/resolver.sh"
+. "$TOP/tests/helpers/valgrind.sh"
 
 [ -x "$MXSHIMD" ] || t_missing "resolver/mxshimd (make)"
 command -v valgrind >/dev/null || t_missing "valgrind (Debian package valgrind)"

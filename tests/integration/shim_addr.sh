@@ -3,9 +3,9 @@
 # res_* A and AAAA for the synthetic names, and connect() to port 25 of a
 # server whose override names a port going to that port instead.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$TOP/tests/shim/ns.sh"
-shim_ns_enter "$@"
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/helpers/shim.sh"
+t_ns_enter "$@"
 shim_ns_setup
 
 R="$T_DIR/rules.conf"

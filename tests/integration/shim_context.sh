@@ -4,9 +4,9 @@
 # program wipes its environment), and $dnsmx / $adddns / USEDNS /
 # $lookupmx fed by the program's own resolver.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$TOP/tests/shim/ns.sh"
-shim_ns_enter "$@"
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/helpers/shim.sh"
+t_ns_enter "$@"
 shim_ns_setup
 
 R="$T_DIR/rules.conf"

@@ -3,9 +3,9 @@
 # MX with res_search, resolves the host and connects, exactly as Postfix's
 # smtp client does; smtp-sink plays the relay on the override's port.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$TOP/tests/shim/ns.sh"
-shim_ns_enter "$@"
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/helpers/shim.sh"
+t_ns_enter "$@"
 command -v posttls-finger >/dev/null && command -v smtp-sink >/dev/null ||
     t_missing "postfix (posttls-finger, smtp-sink)"
 shim_ns_setup

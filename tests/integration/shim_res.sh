@@ -3,9 +3,9 @@
 # its old versioned name, passthrough, the shape of synthesized answers,
 # h_errno as glibc sets it, anslen/TC, and fail-closed.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$TOP/tests/shim/ns.sh"
-shim_ns_enter "$@"
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/helpers/shim.sh"
+t_ns_enter "$@"
 shim_ns_setup
 
 R="$T_DIR/rules.conf"

@@ -3,9 +3,9 @@
 # set, the library is found in the build tree and where it is installed,
 # and mistakes are reported before anything runs.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$TOP/tests/shim/ns.sh"
-shim_ns_enter "$@"
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/helpers/shim.sh"
+t_ns_enter "$@"
 shim_ns_setup
 [ -x "$MXSHIM" ] || t_missing "cli/mxshim (make)"
 

@@ -3,9 +3,9 @@
 # synthesized, MX needing real data, getaddrinfo of synthetic and real
 # names) all get the answer a single call gets, and so does a forked child.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$TOP/tests/shim/ns.sh"
-shim_ns_enter "$@"
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/helpers/shim.sh"
+t_ns_enter "$@"
 shim_ns_setup
 
 R="$T_DIR/rules.conf"

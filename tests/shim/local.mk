@@ -8,7 +8,7 @@ tests_shim_shimq_LDADD = $(LDNS_LIBS) $(PTHREAD_LIBS)
 tests_shim_shimq_old_SOURCES = tests/shim/shimq.c
 tests_shim_shimq_old_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) -DSHIMQ_OLD_NAMES
 tests_shim_shimq_old_LDADD = $(LDNS_LIBS) $(PTHREAD_LIBS)
-EXTRA_DIST += tests/shim/ns.sh tests/shim/zone.conf \
+EXTRA_DIST += tests/helpers/shim.sh tests/shim/zone.conf \
 	tests/integration/shim_res.sh tests/integration/shim_context.sh \
 	tests/integration/shim_addr.sh tests/integration/shim_threads.sh \
 	tests/integration/shim_run.sh tests/integration/shim_postfix.sh \

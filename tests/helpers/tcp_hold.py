@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tests/integration/tcp_hold.py - hold TCP connections open to a DNS server.
+"""tests/helpers/tcp_hold.py - hold TCP connections open to a DNS server.
 
     tcp_hold.py PORT ADDR N SECONDS
 

@@ -1,4 +1,4 @@
-# tests/valgrind.inc - mxshimd under valgrind's memcheck, for
+# tests/helpers/valgrind.sh - mxshimd under valgrind's memcheck, for
 # tests/valgrind.sh and tests/integration/resolver_valgrind.sh (sourced,
 # POSIX sh, after TOP and MXSHIMD are set).
 #

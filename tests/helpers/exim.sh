@@ -1,5 +1,5 @@
-# tests/postfix/exim.sh - sourced by tests/integration/exim_*.sh after
-# tests/postfix/pf.sh: Exim as a second real sender beside Postfix.
+# tests/helpers/exim.sh - sourced by tests/integration/exim_*.sh after
+# tests/helpers/pf.sh: Exim as a second real sender beside Postfix.
 #
 # apt will not install Exim beside Postfix (both are the system's MTA), so
 # its Debian packages are unpacked into tests/out/exim (apt-get download,

@@ -1,6 +1,6 @@
-# tests/integration/resolver_env.inc - shared by the resolver_*.sh tests
+# tests/helpers/resolver.sh - shared by the resolver_*.sh tests
 # (sourced after tests/lib.sh): the upstream test zones, the rules that
-# exercise every evaluation rule of the spec, and starting mxshimd.
+# exercise every evaluation rule of mxshim.conf(5), and starting mxshimd.
 
 # The upstream's data: everything under example. is NXDOMAIN unless listed;
 # fail.example. is REFUSED (a temporary failure for mxshimd).
@@ -35,8 +35,8 @@ ZEOF
 	done >>"$1"
 }
 
-# One line per evaluation rule of the spec; line numbers matter to nothing
-# but the reader.
+# One line per evaluation rule of mxshim.conf(5); line numbers matter to
+# nothing but the reader.
 resolver_rules() {
 	cat >"$1" <<'REOF'
 # exact name; credentials and port never reach DNS

@@ -1,4 +1,4 @@
-# tests/import/lib.sh - shared by tests/integration/import_*.sh (sourced
+# tests/helpers/import.sh - shared by tests/integration/import_*.sh (sourced
 # after tests/lib.sh).
 #
 # The next hops a rules file gives a recipient domain are read the way an

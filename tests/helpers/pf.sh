@@ -1,7 +1,6 @@
-# tests/postfix/pf.sh - real mail through a real Postfix, for
+# tests/helpers/pf.sh - real mail through a real Postfix, for
 # tests/integration/postfix_*.sh, exim_*.sh and examples/demo.sh.  Source
-# it first, call pf_ns_enter, then source tests/lib.sh (whose scratch
-# directory and exit trap belong inside the namespaces).
+# it after tests/lib.sh, then call `t_ns_enter --pid "$@"` and pf_ns_setup.
 #
 # Everything happens inside a private network, mount and pid namespace:
 # only loopback exists, /etc/resolv.conf is a private file bind-mounted
@@ -10,7 +9,6 @@
 # smtp-sink plays the remote mail servers on extra loopback addresses
 # (127.0.0.5 and up) and stores what it receives.
 #
-#   pf_ns_enter "$@"          re-run the script inside the namespaces
 #   pf_ns_setup               inside: loopback, a private resolv.conf
 #   pf_sink NAME ADDR[:PORT]  start an smtp-sink storing into $T_DIR/sink-NAME
 #   pf_setup [KEY=VALUE...]   write the private Postfix instance
@@ -26,23 +24,6 @@
 #   pf_no_problems            TAP: no warning in the Postfix log
 
 PF_WAIT=${PF_WAIT:-20}	# seconds a delivery may take before we give up
-
-# The re-run inside the namespaces; a test that cannot get them is skipped
-# (not root, or a container that forbids unshare).
-pf_ns_enter() {
-	[ -n "${PF_IN_NS:-}" ] && return 0
-	if [ "$(id -u)" != 0 ]; then
-		echo "1..0 # SKIP needs root for the namespaces and Postfix"
-		exit 0
-	fi
-	if ! unshare --net --mount --pid --fork --kill-child --mount-proc \
-	    true 2>/dev/null; then
-		echo "1..0 # SKIP unshare --net --mount --pid is not permitted here"
-		exit 0
-	fi
-	PF_IN_NS=1 exec unshare --net --mount --pid --fork --kill-child \
-	    --mount-proc sh "$0" "$@"
-}
 
 # pf_ns_setup: loopback up, resolv.conf pointing at 127.0.0.1, and the
 # scratch directory open to the postfix and nobody users (Postfix's smtp

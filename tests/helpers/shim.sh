@@ -1,28 +1,14 @@
-# tests/shim/ns.sh - sourced by the shim tests before tests/lib.sh.
+# tests/helpers/shim.sh - sourced by the shim tests after tests/lib.sh.
 #
 # The shim is tested the way it is used: a program resolving through its
 # own libc, whose /etc/resolv.conf points at a real resolver.  To do that
 # without touching the machine, the test re-runs itself in a private
-# network and mount namespace (root only): loopback is brought up, a
-# private resolv.conf is bind-mounted over /etc/resolv.conf, and a real
-# Unbound answers on 127.0.0.1:53 from tests/shim/zone.conf.
+# network and mount namespace (`t_ns_enter "$@"`, root only): loopback is
+# brought up, a private resolv.conf is bind-mounted over /etc/resolv.conf,
+# and a real Unbound answers on 127.0.0.1:53 from tests/shim/zone.conf.
 #
-#   shim_ns_enter "$@"   re-exec inside the namespaces (or skip the test)
 #   shim_ns_setup        inside: loopback, resolv.conf, Unbound
 #   SHIM_PRELOAD         (set by shim_ns_setup) LD_PRELOAD for the shim
-
-shim_ns_enter() {
-	[ -n "${SHIM_IN_NS:-}" ] && return 0
-	if [ "$(id -u)" != 0 ]; then
-		echo "1..0 # SKIP needs root for unshare --net --mount"
-		exit 0
-	fi
-	if ! unshare --net --mount true 2>/dev/null; then
-		echo "1..0 # SKIP unshare --net --mount is not permitted here"
-		exit 0
-	fi
-	SHIM_IN_NS=1 exec unshare --net --mount sh "$0" "$@"
-}
 
 shim_ns_setup() {
 	SHIM_LIB="$TOP/shim/.libs/libmxshim.so"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""tests/chaos/upstream.py - a DNS upstream that misbehaves on demand.
+"""tests/helpers/chaos_upstream.py - a DNS upstream that misbehaves on demand.
 
-    upstream.py LISTEN-PORT REAL-PORT MODE-FILE
+    chaos_upstream.py LISTEN-PORT REAL-PORT MODE-FILE
 
 Stands on 127.0.0.1@LISTEN-PORT (UDP and TCP) in front of a real resolver
 on 127.0.0.1@REAL-PORT and does to every message what the first words of
@@ -201,7 +201,7 @@ def serve_tcp(sock, chaos):
 
 def main():
     if len(sys.argv) != 4:
-        sys.exit("usage: upstream.py LISTEN-PORT REAL-PORT MODE-FILE")
+        sys.exit("usage: chaos_upstream.py LISTEN-PORT REAL-PORT MODE-FILE")
     port, real, mode_file = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     chaos = Chaos(real, mode_file)
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
