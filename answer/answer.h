@@ -4,7 +4,7 @@
  * answers.  mxshimd, libmxshim.so and the mxshim command all use it.
  * Programs that link answer/libanswer.la also link rules/librules.la.
  *
- * Synthesized answers follow rules.md and mxshimd(8): the question is echoed
+ * Synthesized answers follow mxshim.conf(5) and mxshimd(8): the question is echoed
  * byte for byte (0x20 case kept), RD and CD are copied, QR and RA are set,
  * AA and AD are never set, an OPT record (1232 bytes, version 0, the
  * query's DO bit copied as RFC 3225 asks; nothing is signed) is present
@@ -16,21 +16,9 @@
  * answer_patch() allocate nothing; answer_parse_query() only inside
  * ldns_wire2dname() (the question name, freed at once).  Everything is
  * thread-safe: no state outside the caller's structures.  Figures
- * (answer/bench_answer, one core): parse ~90 ns, answer_mx with two
- * records and glue ~300 ns, answer_patch ~15 ns.
- *
- * Changes since the first draft (all source compatible):
- *  - qname[] holds the escaped presentation form of any wire name
- *    (ANSWER_MAX_PRES); names longer than RULES_MAX_NAME make rules_eval()
- *    say RULES_BADNAME, as before.
- *  - answer_parse_query() lists what it refuses; answer_formerr() answers
- *    NOTIMP for opcodes other than QUERY and BADVERS for EDNS versions
- *    other than 0, and refuses (-1) packets that are to be dropped.
- *  - answer_mx()/answer_synth_addr() use min(limit, cap) as the limit, so
- *    cap < limit gives a TC answer instead of -1.
- *  - answer_rcode() takes extended RCODEs (> 15) when the query had EDNS.
- *  - answer_patch() (new): reuse an answer built for an earlier query.
- *  - Functions returning -1 set errno: EINVAL (bad argument) or ENOSPC.
+ * (make bench-answer, one core): parse ~90 ns, answer_mx with two
+ * records and glue ~300 ns, answer_patch ~15 ns.  Functions returning -1 set errno: EINVAL (a bad
+ * argument) or ENOSPC (out too small).
  */
 #ifndef MXSHIM_ANSWER_H
 #define MXSHIM_ANSWER_H

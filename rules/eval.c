@@ -1,6 +1,6 @@
 /*
- * rules/eval.c - evaluation of one queried name in one context (rules.md,
- * "Evaluation").
+ * rules/eval.c - evaluation of one queried name in one context (mxshim.conf(5),
+ * EVALUATION).
  *
  * The candidate lines are the union of a few chains already in file order
  * (the exact name, each `*.suffix` of the name, `*`, the general

@@ -2,8 +2,8 @@
  * rules/rules.h - the override rules engine shared by mxshimd, libmxshim.so
  * and the mxshim command.
  *
- * The language is ../shared/spec/rules.md (VPOP3 "DNS overrides" plus the
- * marked extensions); doc/mxshim.conf.5 is its user-facing description.
+ * The language is the one mxshim.conf(5) describes (doc/mxshim.conf.5:
+ * VPOP3 "DNS overrides" plus the marked extensions).
  *
  * Life cycle:
  *   rules_load_file() / rules_load_buffer() parse a whole file into an
@@ -34,7 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Limits of the language (rules.md) and of one answer. */
+/* Limits of the language (mxshim.conf(5), LIMITS) and of one answer. */
 #define RULES_MAX_LINE		4096	/* bytes per line, newline excluded */
 #define RULES_MAX_NAME		253	/* presentation length, no trailing dot */
 #define RULES_MAX_RECORDS	64	/* MX records in one synthesized answer */
@@ -274,8 +274,8 @@ struct rules_trace {
 /*
  * Evaluate qname (presentation form, any case, trailing dot allowed) in ctx
  * with the real data in real (may be NULL when none was fetched yet), per
- * the spec's evaluation section.  ttl is the TTL of synthesized records
- * (0: RULES_DEFAULT_TTL).  trace may be NULL.  Fills *res and returns
+ * the EVALUATION section of mxshim.conf(5).  ttl is the TTL of synthesized
+ * records (0: RULES_DEFAULT_TTL).  trace may be NULL.  Fills *res and returns
  * res->rc.  The pointers in res point into set, ctx and real.
  */
 enum rules_rc rules_eval(const struct rules *set, const char *qname,

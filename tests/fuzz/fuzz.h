@@ -42,7 +42,7 @@ enum rules_rc fuzz_eval(const struct rules *set, const char *qname,
     struct rules_result *res);
 
 /*
- * What rules.h and the spec promise about a result: the code is known,
+ * What rules.h and mxshim.conf(5) promise about a result: the code is known,
  * RULES_ANSWER has 1..RULES_MAX_RECORDS records with valid lowercase host
  * names, one per host, ordered by preference.
  */

@@ -261,7 +261,7 @@ shim_seeds(void)
 	return e;
 }
 
-/* Rules files: every construct of rules.md, and a few errors. */
+/* Rules files: every construct of mxshim.conf(5), and a few errors. */
 static const char *const rules_files[][2] = {
 	{ "spec-example",
 	  "# everything to Google-hosted domains goes through the ISP relay\n"

@@ -1,8 +1,8 @@
 #!/bin/sh
-# mxshimd answers every evaluation rule of the spec (rules.md), against a
+# mxshimd answers every evaluation rule of mxshim.conf(5), against a
 # real Unbound upstream, queried with dig.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/resolver_env.inc"
+. "$(dirname "$0")/../helpers/resolver.sh"
 
 [ -x "$MXSHIMD" ] || t_missing "resolver/mxshimd (make)"
 UP=$(t_port)

@@ -1,6 +1,6 @@
 /*
- * tests/unit/test_rules.c - the rules engine against every row of
- * rules.md: parsing and its errors, patterns, servers, conditions,
+ * tests/unit/test_rules.c - the rules engine against every rule of
+ * mxshim.conf(5): parsing and its errors, patterns, servers, conditions,
  * evaluation with stubbed real DNS data, indexes and lint.
  */
 #include <criterion/criterion.h>
