@@ -7,10 +7,4 @@ answer_libanswer_la_SOURCES = \
 answer_libanswer_la_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)
 answer_libanswer_la_LIBADD = $(LDNS_LIBS)
 
-# Micro-benchmark of the synthesized path (built by make check-build).
-check_PROGRAMS += answer/bench_answer
-answer_bench_answer_SOURCES = answer/bench_answer.c
-answer_bench_answer_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)
-answer_bench_answer_LDADD = answer/libanswer.la rules/librules.la $(LDNS_LIBS)
-
 # libFuzzer target; how to build it is in its header comment.

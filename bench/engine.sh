@@ -1,12 +1,12 @@
 #!/bin/sh
 # bench/engine.sh - the rules engine at 10k, 100k and 1M lines: load time,
 # peak memory (max RSS of the whole process, file and set included) and
-# evaluations per second on one core.  Run after building:
+# evaluations per second on one core.
 #
-#   ./bootstrap.sh build && bench/engine.sh
+#   make bench-engine
 set -e
 cd "$(dirname "$0")/.."
-make -s bench/rules_bench
+[ -x bench/rules_bench ] || { echo "build first: make bench-engine" >&2; exit 1; }
 out=bench/out
 mkdir -p "$out"
 echo "| lines | load | peak RSS | evaluations/s | answered |"

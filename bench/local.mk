@@ -1,5 +1,15 @@
-# Benchmarks (not tests): bench/engine.sh, bench/regex.sh, and the
-# resolver and shim benchmarks in their folders.
+# Benchmarks (not tests), one make target each, building what it needs
+# first; `make bench` runs them all.  Figures go to bench/out/ and the
+# doc/ pages (doc/benchmarks.md).  BENCH_ARGS: options for the script.
+#   bench-engine    the rules engine at 10k, 100k, 1M lines (bench/engine.sh)
+#   bench-regex     what a regex condition costs (bench/regex_bench)
+#   bench-answer    the wire code's synthesized path (bench/answer_bench)
+#   bench-shim      libmxshim.so's res_query against a loopback round trip
+#                   and cwrap (bench/shim/run.sh; root)
+#   bench-resolver  mxshimd against Unbound and dnsmasq (bench/resolver/run.sh)
+#   bench-soak      reloads under load (bench/resolver/soak.sh)
+#   bench-fairness  a flooding client beside an ordinary one
+#                   (bench/resolver/fairness.sh)
 EXTRA_PROGRAMS = bench/rules_bench
 bench_rules_bench_SOURCES = bench/rules_bench.c bench/bench.h
 bench_rules_bench_LDADD = rules/librules.la
@@ -9,3 +19,32 @@ bench_regex_bench_SOURCES = bench/regex_bench.c bench/bench.h
 bench_regex_bench_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS)
 bench_regex_bench_LDADD = rules/librules.la
 CLEANFILES += bench/regex_bench
+EXTRA_PROGRAMS += bench/answer_bench
+bench_answer_bench_SOURCES = bench/answer_bench.c
+bench_answer_bench_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)
+bench_answer_bench_LDADD = answer/libanswer.la rules/librules.la $(LDNS_LIBS)
+CLEANFILES += bench/answer_bench
+# res_query as an MTA calls it: libc only, the shim comes by LD_PRELOAD
+EXTRA_PROGRAMS += bench/resbench
+bench_resbench_SOURCES = bench/shim/resbench.c
+CLEANFILES += bench/resbench
+
+bench: bench-engine bench-regex bench-answer bench-shim bench-resolver \
+	bench-soak bench-fairness
+bench-engine: bench/rules_bench
+	$(SHELL) $(srcdir)/bench/engine.sh $(BENCH_ARGS)
+bench-regex: bench/regex_bench
+	bench/regex_bench $(BENCH_ARGS)
+bench-answer: bench/answer_bench
+	bench/answer_bench $(BENCH_ARGS)
+bench-shim: bench/resbench $(lib_LTLIBRARIES)
+	$(SHELL) $(srcdir)/bench/shim/run.sh $(BENCH_ARGS)
+bench-resolver: $(sbin_PROGRAMS)
+	$(SHELL) $(srcdir)/bench/resolver/run.sh $(BENCH_ARGS)
+bench-soak: $(sbin_PROGRAMS)
+	$(SHELL) $(srcdir)/bench/resolver/soak.sh $(BENCH_ARGS)
+bench-fairness: $(sbin_PROGRAMS)
+	$(SHELL) $(srcdir)/bench/resolver/fairness.sh $(BENCH_ARGS)
+.PHONY: bench bench-engine bench-regex bench-answer bench-shim \
+	bench-resolver bench-soak bench-fairness
+EXTRA_DIST += bench/engine.sh bench/gen-rules.sh

@@ -5,7 +5,7 @@
  * and with the interpreter, on an ordinary sender and on the worst sender
  * for a regex that hits the PCRE2 match limit yet passes the load probe.
  *
- *   regex_bench          (bench/regex.sh runs it)
+ *   regex_bench          (make bench-regex runs it)
  */
 #include "config.h"
 

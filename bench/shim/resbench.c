@@ -1,7 +1,7 @@
 /*
  * bench/shim/resbench.c - time res_query for one MX question, the call an
  * MTA makes per delivery, to measure libmxshim.so against the alternatives
- * (bench/shim/run.sh runs it under each).
+ * (make bench-shim runs it under each).
  *
  *   resbench NAME ITERATIONS
  *

@@ -4,26 +4,23 @@
 # (Unbound answering from memory) and against Debian's libresolv-wrapper
 # (cwrap) answering from its hosts file.
 #
-#   bench/shim/run.sh [ITERATIONS]     (root: runs in a private namespace)
+#   make bench-shim [BENCH_ARGS=ITERATIONS]   (root: a private namespace)
 #
-# Each figure is the best of three runs of resbench (one res_query per
-# call, same question, same answer size).  Fails when the shim needs 2 us
-# or more per call.  Results also go to bench/out/shim.txt.
+# Each figure is the best of three runs of bench/resbench (one res_query
+# per call, same question, same answer size).  Fails when the shim needs
+# 2 us or more per call.  Results also go to bench/out/shim.txt.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-if [ -z "${SHIM_IN_NS:-}" ]; then
-	[ "$(id -u)" = 0 ] || { echo "bench/shim: needs root (unshare)" >&2; exit 2; }
-	SHIM_IN_NS=1 exec unshare --net --mount sh "$0" "$@"
-fi
+[ "$(id -u)" = 0 ] || { echo "bench/shim: needs root (unshare)" >&2; exit 2; }
 . "$TOP/tests/lib.sh"
+t_ns_enter "$@"
 N=${1:-200000}
 SHIM="$TOP/shim/.libs/libmxshim.so"
+RESBENCH="$TOP/bench/resbench"
 CWRAP=/usr/lib/x86_64-linux-gnu/libresolv_wrapper.so
-[ -e "$SHIM" ] || { echo "bench/shim: build first (make)" >&2; exit 2; }
-${CC:-cc} -O2 -o "$T_DIR/resbench" "$TOP/bench/shim/resbench.c" || exit 2
+[ -e "$SHIM" ] && [ -x "$RESBENCH" ] ||
+    { echo "bench/shim: build first (make bench-shim)" >&2; exit 2; }
 
-ip link set lo up
-printf 'nameserver 127.0.0.1\n' >"$T_DIR/resolv.conf"
-mount --bind "$T_DIR/resolv.conf" /etc/resolv.conf || exit 2
+t_ns_resolver 1
 t_unbound 53 "$TOP/tests/shim/zone.conf" || { echo "unbound failed" >&2; exit 2; }
 printf 'partner.example relay.example.net\n' >"$T_DIR/rules.conf"
 printf 'MX partner.example relay.example.net 10\n' >"$T_DIR/hosts"
@@ -41,13 +38,13 @@ best() {
 }
 
 shim=$(best "$N" env LD_PRELOAD="$SHIM" MXSHIM_RULES="$T_DIR/rules.conf" \
-    "$T_DIR/resbench" partner.example)
-loop=$(best $((N / 10)) "$T_DIR/resbench" plain.example.net)
+    "$RESBENCH" partner.example)
+loop=$(best $((N / 10)) "$RESBENCH" plain.example.net)
 pass=$(best $((N / 10)) env LD_PRELOAD="$SHIM" MXSHIM_RULES="$T_DIR/rules.conf" \
-    "$T_DIR/resbench" plain.example.net)
+    "$RESBENCH" plain.example.net)
 cwrap="n/a (apt-get install libresolv-wrapper)"
 [ -e "$CWRAP" ] && cwrap="$(best "$N" env LD_PRELOAD="$CWRAP" \
-    RESOLV_WRAPPER_HOSTS="$T_DIR/hosts" "$T_DIR/resbench" partner.example) ns"
+    RESOLV_WRAPPER_HOSTS="$T_DIR/hosts" "$RESBENCH" partner.example) ns"
 
 mkdir -p "$TOP/bench/out"
 {

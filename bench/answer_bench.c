@@ -1,9 +1,9 @@
 /*
- * answer/bench_answer.c - micro-benchmark of the synthesized path: parse a
+ * bench/answer_bench.c - micro-benchmark of the synthesized path: parse a
  * query, build the MX answer, or patch a cached one; and, for scale, the
  * same answer built the generic way with ldns_pkt objects.
  *
- *   answer/bench_answer [ITERATIONS]
+ *   bench/answer_bench [ITERATIONS]   (make bench-answer runs it)
  */
 #include "config.h"
 
