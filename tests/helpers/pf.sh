@@ -56,12 +56,11 @@ pf_sink() {
 
 # pf_wait_addr ADDR PORT: wait up to 5 s for a TCP listener on ADDR:PORT.
 pf_wait_addr() {
-	i=0
-	while [ $i -lt 100 ]; do
-		ss -Hlnt "src $1 and sport = :$2" | grep -q . && return 0
-		sleep 0.05; i=$((i + 1))
-	done
-	return 1
+	t_wait_for pf_listening "$1" "$2"
+}
+
+pf_listening() {
+	ss -Hlnt "src $1 and sport = :$2" | grep -q .
 }
 
 # pf_setup [KEY=VALUE...]: write the instance's configuration into
