@@ -8,6 +8,10 @@
  *      remember host -> port;
  *   2. the program resolves that host (getaddrinfo, gethostbyname*, res_*
  *      A/AAAA), really or synthetically: remember address -> port.
+ * An address is redirected for the host it was last resolved for: when
+ * the program resolves any other host (say, the real MX of another domain
+ * on the same machine) to a redirected address, the redirect of that
+ * address ends until the host with the port is resolved again.
  * connect() of an AF_INET/AF_INET6 stream socket to such an address at
  * port 25 then goes to the remembered port, and so does the first
  * sendto()/sendmsg() with MSG_FASTOPEN (TCP Fast Open connects that way);
@@ -18,10 +22,10 @@
  * an atomic counter, fills it and publishes it with a release store;
  * readers never lock, so connect() costs one atomic load while no port is
  * known, and a scan of published slots after that.  A host or address
- * seen again updates its port in place (last answer wins, so a later
- * answer naming the host at port 25 ends the redirect once the program
- * resolves the host again, as MTAs do per delivery).  A full table drops
- * new entries and says so once on stderr.
+ * seen again updates its port in place, 0 meaning none (last answer and
+ * last resolution win, so a later answer naming the host at port 25 ends
+ * the redirect once the program resolves the host again, as MTAs do per
+ * delivery).  A full table drops new entries and says so once on stderr.
  */
 #include "config.h"
 
@@ -132,8 +136,13 @@ addr_find(int family, const uint8_t *addr)
 	return NULL;
 }
 
+/*
+ * The program resolved host to addr: the address now belongs to host, so
+ * its redirect becomes host's port, or none when host has no port.  An
+ * address never redirected is only added when there is a port.
+ */
 static void
-addr_add(int family, const void *addr, uint16_t port)
+addr_note(int family, const void *addr, uint16_t port)
 {
 	struct addr_slot	*s;
 	unsigned		 i;
@@ -142,6 +151,8 @@ addr_add(int family, const void *addr, uint16_t port)
 		atomic_store(&s->port, port);
 		return;
 	}
+	if (port == 0)
+		return;
 	if ((i = atomic_fetch_add(&naddrs, 1)) >= PORTMAP_ADDRS) {
 		say_full();
 		return;
@@ -153,39 +164,59 @@ addr_add(int family, const void *addr, uint16_t port)
 	atomic_store_explicit(&s->ready, 1, memory_order_release);
 }
 
-/* The port of host, or 0. */
+/* The port connect() to host's addresses goes to, or 0 (port 25 too). */
 static uint16_t
 host_port(const char *host)
 {
 	char			 name[RULES_MAX_NAME + 1];
 	struct host_slot	*s;
+	uint16_t		 port;
 
-	if (!shim_port_any() || rules_name_normalize(host, name) < 0 ||
+	if (rules_name_normalize(host, name) < 0 ||
 	    (s = host_find(name)) == NULL)
 		return 0;
-	return atomic_load(&s->port);
+	port = atomic_load(&s->port);
+	return port == RULES_DEFAULT_PORT ? 0 : port;
+}
+
+/*
+ * Whether a resolution of host must be looked at: some host has a port,
+ * and either host is one of them or some address is redirected (which
+ * this resolution may take back).  *port gets host's port.
+ */
+static int
+worth_learning(const char *host, uint16_t *port)
+{
+	if (!shim_port_any())
+		return 0;
+	*port = host_port(host);
+	return *port != 0 ||
+	    atomic_load_explicit(&naddrs, memory_order_relaxed) != 0;
 }
 
 void
 shim_port_learn(const char *host, int family, const void *addr)
 {
-	uint16_t	port = host_port(host);
+	uint16_t	port;
 
-	if (port != 0 && (family == AF_INET || family == AF_INET6))
-		addr_add(family, addr, port);
+	if (worth_learning(host, &port) &&
+	    (family == AF_INET || family == AF_INET6))
+		addr_note(family, addr, port);
 }
 
 void
 shim_port_learn_ai(const char *host, const struct addrinfo *ai)
 {
-	uint16_t	port = host_port(host);
+	uint16_t	port;
 
-	for (; port != 0 && ai != NULL; ai = ai->ai_next) {
+	if (!worth_learning(host, &port))
+		return;
+	for (; ai != NULL; ai = ai->ai_next) {
 		if (ai->ai_family == AF_INET)
-			addr_add(AF_INET, &((const struct sockaddr_in *)
+			addr_note(AF_INET, &((const struct sockaddr_in *)
 			    (const void *)ai->ai_addr)->sin_addr, port);
 		else if (ai->ai_family == AF_INET6)
-			addr_add(AF_INET6, &((const struct sockaddr_in6 *)
+			addr_note(AF_INET6, &((const struct sockaddr_in6 *)
 			    (const void *)ai->ai_addr)->sin6_addr, port);
 	}
 }
@@ -193,27 +224,28 @@ shim_port_learn_ai(const char *host, const struct addrinfo *ai)
 void
 shim_port_learn_he(const char *host, const struct hostent *he)
 {
-	uint16_t	port = host_port(host);
+	uint16_t	port;
 	char		**a;
 
-	if (port == 0 || (he->h_addrtype != AF_INET &&
+	if (!worth_learning(host, &port) || (he->h_addrtype != AF_INET &&
 	    he->h_addrtype != AF_INET6))
 		return;
 	for (a = he->h_addr_list; *a != NULL; a++)
-		addr_add(he->h_addrtype, *a, port);
+		addr_note(he->h_addrtype, *a, port);
 }
 
 void
 shim_port_learn_wire(const char *host, const uint8_t *pkt, int len)
 {
-	uint16_t	 port = host_port(host);
+	uint16_t	 port;
 	ldns_pkt	*p = NULL;
 	ldns_rr_list	*an;
 	ldns_rr		*rr;
 	ldns_rdf	*rd;
 	size_t		 i;
 
-	if (port == 0 || ldns_wire2pkt(&p, pkt, (size_t)len) != LDNS_STATUS_OK)
+	if (!worth_learning(host, &port) ||
+	    ldns_wire2pkt(&p, pkt, (size_t)len) != LDNS_STATUS_OK)
 		return;
 	an = ldns_pkt_answer(p);
 	for (i = 0; i < ldns_rr_list_rr_count(an); i++) {
@@ -222,10 +254,10 @@ shim_port_learn_wire(const char *host, const uint8_t *pkt, int len)
 			continue;
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A &&
 		    ldns_rdf_size(rd) == 4)
-			addr_add(AF_INET, ldns_rdf_data(rd), port);
+			addr_note(AF_INET, ldns_rdf_data(rd), port);
 		else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA &&
 		    ldns_rdf_size(rd) == 16)
-			addr_add(AF_INET6, ldns_rdf_data(rd), port);
+			addr_note(AF_INET6, ldns_rdf_data(rd), port);
 	}
 	ldns_pkt_free(p);
 }
@@ -251,7 +283,7 @@ redirect_port(const struct sockaddr *sa, socklen_t len)
 		s = IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr) ?
 		    addr_find(AF_INET, sin6->sin6_addr.s6_addr + 12) :
 		    addr_find(AF_INET6, sin6->sin6_addr.s6_addr);
-	return s == NULL ? 0 : atomic_load(&s->port);
+	return s == NULL ? 0 : atomic_load(&s->port);	/* 0: none */
 }
 
 static int

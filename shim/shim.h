@@ -107,7 +107,8 @@ void shim_port_host(const char *host, uint16_t port);
 
 /*
  * The program resolved host to addr (4 or 16 bytes): when host has a port,
- * connect() to addr:25 will go to that port.  Cheap when no port is known.
+ * connect() to addr:25 will go to that port; when it has none, a redirect
+ * of addr learned for another host ends.  Cheap when no port is known.
  */
 void shim_port_learn(const char *host, int family, const void *addr);
 

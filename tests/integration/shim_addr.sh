@@ -75,6 +75,22 @@ out=$(shim "$R" "$Q" deliver plain25.example pre=partner.example)
 t_like "$out" '^greeting=220 127.0.0.12 25$' "port: a later answer naming the host at port 25 wins"
 out=$(shim "$R" "$Q" deliver partner.example pre=plain25.example)
 t_like "$out" '^greeting=220 127.0.0.12 2587$' "port: and a later answer with the port wins again"
+# A redirect follows the host an address was last resolved for, not the
+# address: the real MX of shared.example.net shares relay.example.net's
+# address, and mail for it stays on port 25 (issue 11, item 2).
+for how in res gai; do
+	opt=; [ $how = gai ] && opt=gai
+	out=$(shim "$R" "$Q" deliver partner.example shared.example.net $opt)
+	t_like "$out" '^greeting=220 127.0.0.12 2587$' "port ($how): the override goes to :2587"
+	t_like "$(printf '%s\n' "$out" | sed -n '/^mx=mx.shared/,$p')" \
+	    '^greeting=220 127.0.0.12 25$' "port ($how): then another domain's MX at the same address stays at :25"
+	out=$(shim "$R" "$Q" deliver shared.example.net partner.example $opt)
+	t_like "$(printf '%s\n' "$out" | sed -n '/^mx=relay/,$p')" \
+	    '^greeting=220 127.0.0.12 2587$' "port ($how): resolving the override's host again redirects again"
+done
+out=$(shim "$R" "$Q" deliver partner.example plain25.example)
+t_like "$(printf '%s\n' "$out" | sed -n '/^mx=relay/,$p' | sed 1,3d)" \
+    '^greeting=220 127.0.0.12 25$' "port: the same host named at port 25 by a later answer: :25"
 out=$("$Q" deliver partner.example 2>&1)
 t_like "$out" '^no MX' "port: without the shim nothing happens (control)"
 

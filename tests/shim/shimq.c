@@ -14,11 +14,13 @@
  *         | gethostbyname2_r NAME 4|6
  *   shimq connect HOST [nb]            getaddrinfo HOST port 25, connect,
  *                                      print the greeting; nb: non-blocking
- *   shimq deliver DOMAIN [gai] [nb] [pre=NAME]
- *                                      res_nsearch MX, the address of the
- *                                      best host (res_nsearch A or
- *                                      getaddrinfo), connect to it at 25;
- *                                      pre=: ask NAME MX first
+ *   shimq deliver DOMAIN... [gai] [nb] [pre=NAME]
+ *                                      for each DOMAIN in turn, as an MTA's
+ *                                      queue runner would: res_nsearch MX,
+ *                                      the address of the best host
+ *                                      (res_nsearch A or getaddrinfo),
+ *                                      connect to it at 25; pre=: ask NAME
+ *                                      MX first
  *   shimq listen ADDR PORT             serve "220 ADDR PORT" greetings
  *   shimq stress THREADS CALLS NAME    THREADS threads each asking NAME MX
  *                                      CALLS times (res_nquery) and the
@@ -288,11 +290,7 @@ do_connect(int argc, char **argv)
 	return rc;
 }
 
-/*
- * Like Postfix's smtp client: res_nsearch MX, then the address of the best
- * host with res_nsearch A (or getaddrinfo with "gai"), then connect to
- * port 25 ("nb": non-blocking).
- */
+/* Whether opt is among deliver's arguments. */
 static int
 has_opt(int argc, char **argv, const char *opt)
 {
@@ -340,10 +338,22 @@ address_by_gai(const char *host, struct sockaddr_in *sin)
 	return 0;
 }
 
+/* Whether argv[i] is one of deliver's options rather than a domain. */
 static int
-deliver(int argc, char **argv)
+is_deliver_opt(const char *a)
 {
-	struct __res_state	 st;
+	return strcmp(a, "gai") == 0 || strcmp(a, "nb") == 0 ||
+	    strncmp(a, "pre=", 4) == 0;
+}
+
+/*
+ * One delivery, like Postfix's smtp client: res_nsearch MX, then the
+ * address of the best host with res_nsearch A (or getaddrinfo with "gai"),
+ * then connect to port 25 ("nb": non-blocking).
+ */
+static int
+deliver_one(res_state st, const char *domain, int argc, char **argv)
+{
 	unsigned char		 ans[4096];
 	ldns_pkt		*p = NULL;
 	ldns_rr_list		*mx;
@@ -351,16 +361,9 @@ deliver(int argc, char **argv)
 	char			*host;
 	int			 n;
 
-	memset(&st, 0, sizeof(st));
-	res_ninit(&st);
-	for (n = 2; n < argc; n++)	/* pre=NAME: an earlier delivery */
-		if (strncmp(argv[n], "pre=", 4) == 0)
-			res_nsearch(&st, argv[n] + 4, ns_c_in, ns_t_mx, ans,
-			    sizeof(ans));
-	n = res_nsearch(&st, argv[1], ns_c_in, ns_t_mx, ans, sizeof(ans));
+	n = res_nsearch(st, domain, ns_c_in, ns_t_mx, ans, sizeof(ans));
 	if (n <= 0 || ldns_wire2pkt(&p, ans, n) != LDNS_STATUS_OK) {
 		printf("no MX: h_errno=%d\n", h_errno);
-		res_nclose(&st);
 		return 0;
 	}
 	mx = ldns_pkt_rr_list_by_type(p, LDNS_RR_TYPE_MX, LDNS_SECTION_ANSWER);
@@ -370,9 +373,8 @@ deliver(int argc, char **argv)
 	ldns_rr_list_deep_free(mx);
 	ldns_pkt_free(p);
 	n = has_opt(argc, argv, "gai") ? address_by_gai(host, &sin) :
-	    address_by_res(&st, host, &sin);
+	    address_by_res(st, host, &sin);
 	free(host);
-	res_nclose(&st);
 	if (n != 0) {
 		printf("no address: h_errno=%d\n", h_errno);
 		return 0;
@@ -381,6 +383,27 @@ deliver(int argc, char **argv)
 	print_addr(AF_INET, &sin.sin_addr);
 	return talk((struct sockaddr *)&sin, sizeof(sin),
 	    has_opt(argc, argv, "nb"));
+}
+
+/* deliver DOMAIN... [options]: one delivery per domain, in order. */
+static int
+deliver(int argc, char **argv)
+{
+	struct __res_state	 st;
+	unsigned char		 ans[4096];
+	int			 i, rc = 0;
+
+	memset(&st, 0, sizeof(st));
+	res_ninit(&st);
+	for (i = 2; i < argc; i++)	/* pre=NAME: an earlier MX lookup */
+		if (strncmp(argv[i], "pre=", 4) == 0)
+			res_nsearch(&st, argv[i] + 4, ns_c_in, ns_t_mx, ans,
+			    sizeof(ans));
+	for (i = 1; i < argc && rc == 0; i++)
+		if (!is_deliver_opt(argv[i]))
+			rc = deliver_one(&st, argv[i], argc, argv);
+	res_nclose(&st);
+	return rc;
 }
 
 static int
