@@ -114,7 +114,7 @@ rules_server_read(const char *s, size_t len, struct rules_server *out,
 		snprintf(why, whylen, "credentials are not read here");
 		return -1;
 	}
-	if (arena_init(&set.str, len + 64) < 0)
+	if (arena_init(&set.str, len + 64, 0) < 0)
 		return -1;
 	ps.set = &set;
 	ps.opts = &opts;

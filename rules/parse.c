@@ -372,21 +372,23 @@ parse_text(struct parse_state *ps)
 	return ps->errors ? -1 : 0;
 }
 
+/* The text and the strings hold credentials: both get opts' no_dump. */
 static struct rules *
-set_new(const char *name, size_t len)
+set_new(const char *name, size_t len, const struct rules_load_opts *opts)
 {
-	struct rules *set;
+	struct rules	*set;
+	unsigned	 flags = opts && opts->no_dump ? ARENA_NODUMP : 0;
 
 	if ((set = calloc(1, sizeof(*set))) == NULL)
 		return NULL;
 	set->file = strdup(name);
-	set->text = malloc(len + 1);
-	if (set->file == NULL || set->text == NULL ||
-	    arena_init(&set->str, len / 2 + 64) < 0 || cond_setup(set) < 0) {
+	if (arena_init(&set->str, len / 2 + 64, flags) == 0 &&
+	    (set->text = arena_block_alloc(len + 1, flags)) != NULL)
+		set->text_len = len;
+	if (set->file == NULL || set->text == NULL || cond_setup(set) < 0) {
 		rules_free(set);
 		return NULL;
 	}
-	set->text_len = len;
 	set->text[len] = '\0';
 	return set;
 }
@@ -441,7 +443,7 @@ rules_load_buffer(const char *name, const char *text, size_t len,
 
 	if (too_many_bytes(name, len, opts))
 		return NULL;
-	if ((set = set_new(name, len)) == NULL)
+	if ((set = set_new(name, len, opts)) == NULL)
 		return NULL;
 	memcpy(set->text, text, len);
 	return load(set, opts);
@@ -517,7 +519,7 @@ rules_load_file(const char *path, const struct rules_load_opts *opts)
 		close(fd);
 		return NULL;
 	}
-	if ((set = set_new(path, (size_t)st.st_size)) == NULL) {
+	if ((set = set_new(path, (size_t)st.st_size, opts)) == NULL) {
 		close(fd);
 		return NULL;
 	}
@@ -544,10 +546,10 @@ rules_free(struct rules *set)
 	cond_free(set);
 	index_free(&set->exact);
 	index_free(&set->suffix);
+	arena_block_free(set->text, set->text_len + 1, set->str.flags);
 	arena_free(&set->str);
 	free(set->rule);
 	free(set->cond);
-	free(set->text);
 	free(set->file);
 	free(set);
 }

@@ -96,6 +96,9 @@ struct rules_load_opts {
 	int		 max_errors;	/* stop reporting after this many; 0: 100 */
 	const struct stat *expect;	/* NULL, or load the file only if it
 					   still looks like this (see below) */
+	int		 no_dump;	/* keep the set's text and strings,
+					   credentials included, out of core
+					   dumps (MADV_DONTDUMP mappings) */
 };
 
 /*

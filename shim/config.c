@@ -31,8 +31,9 @@ static void
 load_rules(void)
 {
 	struct rules_first	 fe = { .found = 0 };
+	/* the program may dump core: its credentials must not be in it */
 	struct rules_load_opts	 opts = { .diag = rules_first_error,
-				    .diag_arg = &fe };
+				    .diag_arg = &fe, .no_dump = 1 };
 	const char		*path = getenv("MXSHIM_RULES");
 
 	if (path == NULL || *path == '\0')

@@ -12,4 +12,5 @@ EXTRA_DIST += tests/helpers/shim.sh tests/shim/zone.conf \
 	tests/integration/shim_res.sh tests/integration/shim_context.sh \
 	tests/integration/shim_addr.sh tests/integration/shim_threads.sh \
 	tests/integration/shim_run.sh tests/integration/shim_postfix.sh \
+	tests/integration/shim_core.sh \
 	bench/shim/run.sh bench/shim/resbench.c

@@ -30,8 +30,10 @@
  *                                      equal the first one
  *
  * -l N sets the answer buffer size (default 4096); -c clears the
- * environment first, as Postfix and sendmail do before they resolve.  Results are printed
- * as key=value lines and the records of answers as ldns prints them.
+ * environment first, as Postfix and sendmail do before they resolve; -w
+ * prints "waiting" after the command and waits for a signal (to take a
+ * core dump of it).  Results are printed as key=value lines and the
+ * records of answers as ldns prints them.
  */
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
@@ -531,23 +533,9 @@ stress(int argc, char **argv)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+static int
+command(int argc, char **argv)
 {
-	int	c;
-
-	while ((c = getopt(argc, argv, "+cl:")) != -1)
-		if (c == 'l')
-			anslen = atoi(optarg);
-		else if (c == 'c')
-			clearenv();
-		else
-			return 2;
-	argc -= optind;
-	argv += optind;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc < 2)
-		return 2;
 	if (strncmp(argv[0], "res_", 4) == 0)
 		return resfunc(argc, argv);
 	if (strcmp(argv[0], "getaddrinfo") == 0)
@@ -563,4 +551,32 @@ main(int argc, char **argv)
 	if (strcmp(argv[0], "listen") == 0 && argc > 2)
 		return listener(argc, argv);
 	return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	int	c, wait = 0, rc;
+
+	while ((c = getopt(argc, argv, "+cl:w")) != -1)
+		if (c == 'l')
+			anslen = atoi(optarg);
+		else if (c == 'c')
+			clearenv();
+		else if (c == 'w')
+			wait = 1;
+		else
+			return 2;
+	argc -= optind;
+	argv += optind;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2)
+		return 2;
+	rc = command(argc, argv);
+	if (wait) {	/* for a core dump of a process that has resolved */
+		printf("waiting\n");
+		for (;;)
+			pause();
+	}
+	return rc;
 }
