@@ -14,7 +14,7 @@ PACKAGES="build-essential autoconf automake libtool pkg-config \
 libldns-dev libunbound-dev libpcre2-dev libcriterion-dev libxml2-dev \
 unbound dnsutils ldnsutils dnsperf dnsmasq-base iproute2 procps util-linux \
 clang libclang-rt-14-dev valgrind postfix libresolv-wrapper \
-libevent-dev python3 libidn12"
+libevent-dev python3 libidn12 gdb"
 
 deps() {
 	missing=""
