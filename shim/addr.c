@@ -23,7 +23,7 @@ struct he_space {
 	char		buf[2 * sizeof(char *) * 2 + 16 + RULES_MAX_NAME + 2 +
 			    sizeof(char *)];
 };
-static __thread struct he_space he_tls;
+static _Thread_local struct he_space he_tls;
 
 static int
 synth_getaddrinfo(const char *node, int family, const uint8_t *addr,

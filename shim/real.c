@@ -4,8 +4,11 @@
  * Every entry is found with dlsym(RTLD_NEXT) by its plain name, so that the
  * lookup skips this library and can never land on a hook.  Before glibc
  * 2.34 the res_* functions lived in libresolv under their __-prefixed
- * names only, so those are tried next, and last the old versioned name
- * (dlvsym), which is what a binary linked on such a system asks for.
+ * names only, so those are tried next.  No version is named: an
+ * unversioned dlsym() takes a symbol's default version, which is the
+ * current function on every architecture (since 2.34, res_query@@GLIBC_2.34
+ * and the old __res_query@GLIBC_<base> are the same code), whereas the old
+ * version's tag differs from one architecture to the next.
  */
 #include "config.h"
 
@@ -17,19 +20,15 @@
 static struct shim_real	real;
 static pthread_once_t	real_once = PTHREAD_ONCE_INIT;
 
-/* name is the plain name; the prefixed ones are derived from it. */
+/* name is the plain name, prefixed the pre-2.34 one or NULL. */
 static void *
 find(const char *name, const char *prefixed)
 {
 	void	*p;
 
-	if ((p = dlsym(RTLD_NEXT, name)) != NULL)
+	if ((p = dlsym(RTLD_NEXT, name)) != NULL || prefixed == NULL)
 		return p;
-	if (prefixed == NULL)
-		return NULL;
-	if ((p = dlsym(RTLD_NEXT, prefixed)) != NULL)
-		return p;
-	return dlvsym(RTLD_NEXT, prefixed, "GLIBC_2.2.5");
+	return dlsym(RTLD_NEXT, prefixed);
 }
 
 #define FIND(f)		real.f = find(#f, NULL)

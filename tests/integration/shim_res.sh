@@ -19,15 +19,22 @@ TAB=$(printf '\t')
 OVR="an: partner.example.${TAB}60${TAB}IN${TAB}MX${TAB}10 relay.example.net."
 REAL="an: plain.example.net.${TAB}300${TAB}IN${TAB}MX${TAB}10 mx1.example.net."
 
-# The old binary really uses the pre-2.34 names (else this proves nothing).
-syms=$(objdump -T "$QOLD" | grep -c '(GLIBC_2.2.5) *__res_n\{0,1\}\(query\|search\|querydomain\|send\)$')
-t_is "$syms" 8 "shimq_old references the 8 __res_*@GLIBC_2.2.5 names"
+# The old binary really uses the pre-2.34 names (else this proves nothing):
+# __res_query@GLIBC_2.2.5 on x86-64, the version configure found elsewhere.
+compat=$(sed -n 's/^#define MXSHIM_RES_COMPAT_VERSION "\(.*\)"$/\1/p' "$TOP/config.h")
+if [ -n "$compat" ]; then
+	syms=$(objdump -T "$QOLD" | grep -c "($compat) *__res_n\{0,1\}\(query\|search\|querydomain\|send\)\$")
+	t_is "$syms" 8 "shimq_old references the 8 __res_*@$compat names"
+else
+	echo "ok $((T_N += 1)) - shimq_old # SKIP this glibc has no pre-2.34 res_* names"
+	QOLD=
+fi
 
 # Without the shim, the overridden name does not exist (control).
 out=$("$Q" res_query partner.example MX)
 t_like "$out" '^rc=-1' "without the shim partner.example has no MX"
 
-for prog in "$Q" "$QOLD"; do
+for prog in "$Q" $QOLD; do
 	p=$(basename "$prog")
 	for f in res_query res_search res_nquery res_nsearch res_send \
 	    res_nsend res_querydomain res_nquerydomain; do

@@ -4,7 +4,7 @@
  *
  * Built twice: shimq links the way programs do today (res_query@GLIBC_2.34),
  * shimq_old (-DSHIMQ_OLD_NAMES) references the names binaries built before
- * glibc 2.34 carry (__res_query@GLIBC_2.2.5 and friends).
+ * glibc 2.34 carry (__res_query@GLIBC_2.2.5 and friends on x86-64).
  *
  *   shimq RESFUNC NAME [DOMAIN] TYPE   res_query, res_search, res_querydomain
  *                                      (NAME DOMAIN), res_nquery, res_nsearch,
@@ -35,6 +35,8 @@
  * core dump of it).  Results are printed as key=value lines and the
  * records of answers as ldns prints them.
  */
+#include "config.h"
+
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
 #include <errno.h>
@@ -52,16 +54,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifdef SHIMQ_OLD_NAMES
-/* What a binary linked against glibc < 2.34's libresolv references. */
-__asm__(".symver res_query, __res_query@GLIBC_2.2.5");
-__asm__(".symver res_search, __res_search@GLIBC_2.2.5");
-__asm__(".symver res_querydomain, __res_querydomain@GLIBC_2.2.5");
-__asm__(".symver res_nquery, __res_nquery@GLIBC_2.2.5");
-__asm__(".symver res_nsearch, __res_nsearch@GLIBC_2.2.5");
-__asm__(".symver res_nquerydomain, __res_nquerydomain@GLIBC_2.2.5");
-__asm__(".symver res_send, __res_send@GLIBC_2.2.5");
-__asm__(".symver res_nsend, __res_nsend@GLIBC_2.2.5");
+#if defined(SHIMQ_OLD_NAMES) && defined(MXSHIM_RES_COMPAT_VERSION)
+/*
+ * What a binary linked against glibc < 2.34's libresolv references: the
+ * __-prefixed names at the architecture's old version (GLIBC_2.2.5 on
+ * x86-64; configure finds it).  An architecture without that version
+ * builds shimq_old like shimq, and the test says so.
+ */
+#define OLD(f)	__asm__(".symver " #f ", __" #f "@" MXSHIM_RES_COMPAT_VERSION)
+OLD(res_query);
+OLD(res_search);
+OLD(res_querydomain);
+OLD(res_nquery);
+OLD(res_nsearch);
+OLD(res_nquerydomain);
+OLD(res_send);
+OLD(res_nsend);
 #endif
 
 #define MARK_ERRNO	EILSEQ	/* errno before the call, to see it kept */
