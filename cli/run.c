@@ -3,7 +3,9 @@
  * the message context in its environment.
  *
  * The rules file is checked first, so a typo is reported here instead of
- * making every MX lookup of the command fail temporarily.  The library is
+ * making every MX lookup of the command fail temporarily; and a set-user-ID
+ * or set-group-ID command, for which the loader ignores LD_PRELOAD, is
+ * refused rather than run without the shim.  The library is
  * looked for in the build tree next to this executable (../shim/.libs),
  * then where `make install` puts it.
  */
@@ -15,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -24,7 +28,9 @@
 
 static const char run_usage[] =
     "usage: mxshim run [--rules FILE] [--from ADDR] [--authsender USER]\n"
-    "                  [--size N] [--retries N] -- COMMAND [ARGS...]\n";
+    "                  [--size N] [--retries N] -- COMMAND [ARGS...]\n"
+    "A set-user-ID or set-group-ID COMMAND is refused: the loader ignores\n"
+    "LD_PRELOAD for it.  Point such a program at mxshimd instead.\n";
 
 struct run_opts {
 	const char	*rules;
@@ -108,7 +114,8 @@ find_shim(char *out, size_t len)
 static int
 check_rules(const char *path, char *abs, size_t len)
 {
-	struct rules_load_opts	 opts = { .diag = cli_print_diag };
+	struct rules_load_opts	 opts = { .diag = cli_print_diag,
+				    .no_dump = 1 };
 	struct rules		*set;
 	int			 errors = 0;
 
@@ -125,6 +132,85 @@ check_rules(const char *path, char *abs, size_t len)
 		fprintf(stderr, "mxshim run: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Where execvp() will find cmd: cmd itself when it has a slash, else the
+ * first executable regular file of that name along PATH (confstr's
+ * default path when PATH is unset).  0 with the path in out, -1 when
+ * there is none (execvp will say so).
+ */
+static int
+find_command(const char *cmd, char *out, size_t len)
+{
+	char		 defpath[PATH_MAX];
+	const char	*path = getenv("PATH"), *p, *end;
+	struct stat	 st;
+	int		 n;
+
+	if (strchr(cmd, '/') != NULL)
+		return (size_t)snprintf(out, len, "%s", cmd) < len ? 0 : -1;
+	if (path == NULL) {
+		if (confstr(_CS_PATH, defpath, sizeof(defpath)) == 0)
+			return -1;
+		path = defpath;
+	}
+	for (p = path; ; p = end + 1) {
+		end = strchrnul(p, ':');
+		/* an empty entry is the current directory, as for execvp */
+		n = end == p ? snprintf(out, len, "%s", cmd) :
+		    snprintf(out, len, "%.*s/%s", (int)(end - p), p, cmd);
+		if (n > 0 && (size_t)n < len && stat(out, &st) == 0 &&
+		    S_ISREG(st.st_mode) && access(out, X_OK) == 0)
+			return 0;
+		if (*end == '\0')
+			return -1;
+	}
+}
+
+/*
+ * Whether executing path changes the user or group ID: then the dynamic
+ * loader runs it in secure mode and ignores LD_PRELOAD, and the shim would
+ * never be loaded.  *what says which bit.  A file system mounted nosuid
+ * ignores the bits, and the loader honours LD_PRELOAD there.
+ */
+static int
+changes_ids(const char *path, const char **what)
+{
+	struct stat	st;
+	struct statvfs	vfs;
+
+	if (stat(path, &st) == -1 ||
+	    (statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_NOSUID)))
+		return 0;
+	if ((st.st_mode & S_ISUID) && st.st_uid != getuid()) {
+		*what = "set-user-ID";
+		return 1;
+	}
+	/* set-group-ID without group execute is a locking mark, not an ID */
+	if ((st.st_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) &&
+	    st.st_gid != getgid()) {
+		*what = "set-group-ID";
+		return 1;
+	}
+	return 0;
+}
+
+/* Refuse a command the preload cannot reach, saying why and what works. */
+static int
+preload_reaches(const char *cmd)
+{
+	char		 path[PATH_MAX];
+	const char	*what;
+
+	if (find_command(cmd, path, sizeof(path)) == -1 ||
+	    !changes_ids(path, &what))
+		return 1;
+	fprintf(stderr, "mxshim run: %s is %s: the dynamic loader ignores "
+	    "LD_PRELOAD for it, so libmxshim.so would not be loaded and its "
+	    "mail would take the real MX.\nPoint its resolver at mxshimd "
+	    "instead (resolver mode: see mxshimd(8)).\n", path, what);
 	return 0;
 }
 
@@ -187,6 +273,8 @@ cmd_run(int argc, char **argv)
 		o.rules = getenv("MXSHIM_RULES");
 	if (o.rules == NULL || *o.rules == '\0')
 		o.rules = CLI_DEFAULT_RULES;
+	if (!preload_reaches(argv[optind]))
+		return 1;
 	if (check_rules(o.rules, rules, sizeof(rules)) == -1)
 		return 1;
 	if (find_shim(lib, sizeof(lib)) == -1)
