@@ -91,14 +91,14 @@ rules_diag_fn rules_first_error;
 struct rules_load_opts {
 	rules_diag_fn	*diag;		/* where errors and warnings go */
 	void		*diag_arg;
+	int		 no_dump;	/* keep the set's text and strings,
+					   credentials included, out of core
+					   dumps (MADV_DONTDUMP mappings) */
 	size_t		 max_bytes;	/* 0: no limit; larger files are refused */
 	size_t		 max_lines;	/* 0: no limit; longer files are refused */
 	int		 max_errors;	/* stop reporting after this many; 0: 100 */
 	const struct stat *expect;	/* NULL, or load the file only if it
 					   still looks like this (see below) */
-	int		 no_dump;	/* keep the set's text and strings,
-					   credentials included, out of core
-					   dumps (MADV_DONTDUMP mappings) */
 };
 
 /*
