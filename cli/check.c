@@ -17,7 +17,7 @@
 static const char check_usage[] =
 "usage: mxshim check [--max-rules-bytes SIZE] [--max-rules-lines N] [FILE]\n"
 "\n"
-"Check a rules file (default " CLI_DEFAULT_RULES ").  Errors are printed as\n"
+"Check a rules file (default " RULES_DEFAULT_FILE ").  Errors are printed as\n"
 "FILE:LINE:COLUMN: message and the exit status is 1; warnings (lines that\n"
 "can never apply in resolver mode, lines hidden behind an earlier `$end`,\n"
 "credentials in a file others can read) leave the status at 0.\n"
@@ -72,7 +72,7 @@ cmd_check(int argc, char **argv)
 				    .max_lines = RULES_DEFAULT_MAX_LINES };
 	int			 errors = 0;
 	struct rules		*set;
-	const char		*path = CLI_DEFAULT_RULES;
+	const char		*path = RULES_DEFAULT_FILE;
 	int			 c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {

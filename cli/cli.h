@@ -11,8 +11,6 @@
 
 #include "rules.h"
 
-#define CLI_DEFAULT_RULES	"/etc/mxshim/overrides.conf"
-
 int cmd_check(int argc, char **argv);
 int cmd_route(int argc, char **argv);
 int cmd_run(int argc, char **argv);

@@ -171,7 +171,7 @@ cmd_export(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *format = NULL, *out = NULL, *sasl = NULL;
-	const char *path = CLI_DEFAULT_RULES;
+	const char *path = RULES_DEFAULT_FILE;
 	int ch;
 
 	optind = 0;	/* restart getopt: main() may have used it */

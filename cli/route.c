@@ -30,7 +30,7 @@ static const char route_usage[] =
 "Print the MX set the rules give DOMAIN, one \"PREF HOST[:PORT]\" line per\n"
 "record, then which lines applied and why the others did not.\n"
 "\n"
-"  --rules FILE       rules file (default " CLI_DEFAULT_RULES ")\n"
+"  --rules FILE       rules file (default " RULES_DEFAULT_FILE ")\n"
 "  --upstream A@P     DNS server for the real lookups $dnsmx, $adddns,\n"
 "                     USEDNS and $lookupmx need (default: /etc/resolv.conf)\n"
 "  --from, --authsender, --size, --retries, --client\n"
@@ -98,7 +98,7 @@ parse_options(int argc, char **argv, struct route_opts *o)
 	uint64_t	v;
 	int		c;
 
-	o->rules = CLI_DEFAULT_RULES;
+	o->rules = RULES_DEFAULT_FILE;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->rules = optarg; break;

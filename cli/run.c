@@ -272,7 +272,7 @@ cmd_run(int argc, char **argv)
 	if (o.rules == NULL)
 		o.rules = getenv("MXSHIM_RULES");
 	if (o.rules == NULL || *o.rules == '\0')
-		o.rules = CLI_DEFAULT_RULES;
+		o.rules = RULES_DEFAULT_FILE;
 	if (!preload_reaches(argv[optind]))
 		return 1;
 	if (check_rules(o.rules, rules, sizeof(rules)) == -1)

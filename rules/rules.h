@@ -52,6 +52,9 @@
 #define RULES_DEFAULT_MAX_BYTES	(64UL * 1024 * 1024)
 #define RULES_DEFAULT_MAX_LINES	2000000UL
 
+/* The rules file of the shim and the mxshim command when none is named. */
+#define RULES_DEFAULT_FILE	"/etc/mxshim/overrides.conf"
+
 /* Suffix of the synthetic host names given to address targets (RFC 6761). */
 #define RULES_SYNTH_SUFFIX	"mxshim.invalid"
 

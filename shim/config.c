@@ -37,7 +37,7 @@ load_rules(void)
 	const char		*path = getenv("MXSHIM_RULES");
 
 	if (path == NULL || *path == '\0')
-		path = SHIM_DEFAULT_RULES;
+		path = RULES_DEFAULT_FILE;
 	conf.set = rules_load_file(path, &opts);
 	if (conf.set != NULL)
 		return;

@@ -32,8 +32,6 @@
 /* Only the hooks are exported; the library is built -fvisibility=hidden. */
 #define SHIM_EXPORT	__attribute__((visibility("default")))
 
-#define SHIM_DEFAULT_RULES	"/etc/mxshim/overrides.conf"
-
 /* ---- real.c ----------------------------------------------------------- */
 
 struct shim_real {
