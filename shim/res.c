@@ -3,7 +3,7 @@
  *
  * Each function is exported under its plain name and its __-prefixed
  * name: binaries linked before glibc 2.34 reference __res_query@GLIBC_2.2.5
- * and friends, newer ones res_query@GLIBC_2.34.  The library has no symbol
+ * (x86-64's tag) and friends, newer ones res_query@GLIBC_2.34.  The library has no symbol
  * versions at all, which lets its unversioned definitions satisfy both.
  *
  * A question the shim answers (see decide.c) gets h_errno and
