@@ -1,8 +1,9 @@
 #!/bin/sh
 # Preload mode, end to end: a stock Postfix whose resolv.conf points at a
 # real Unbound only, with libmxshim.so and the rules handed to its daemons
-# through import_environment.  The override lines route the mail, and an
-# override with a port reaches a sink listening on that port.
+# through import_environment.  The override lines route the mail, an
+# override with a port reaches a sink listening on that port, and another
+# domain whose real MX shares that address is not redirected.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/helpers/pf.sh"
@@ -20,7 +21,14 @@ R="$T_DIR/rules.conf"
 } >"$R"
 chmod 644 "$R"
 
-t_unbound 53 "$TOP/tests/postfix/zones.conf" ||
+# shared.example's real MX host shares the relay's address, which an
+# override with a port also names (issue 11, item 2)
+{
+	cat "$TOP/tests/postfix/zones.conf"
+	echo 'local-data: "shared.example. 300 IN MX 10 mx2.example."'
+	echo 'local-data: "mx2.example. 300 IN A 127.0.0.5"'
+} >"$T_DIR/zones.conf"
+t_unbound 53 "$T_DIR/zones.conf" ||
     t_bail "unbound did not start"
 t_is "$(dig +short +time=2 +tries=1 partner.example MX)" "10 mx.example." \
     "resolv.conf points at the real Unbound: partner.example's real MX"
@@ -31,6 +39,9 @@ t_ok $? "smtp-sinks on 127.0.0.5:25, 127.0.0.6:25 and 127.0.0.5:2526"
 # Postfix clears its daemons' environment but for import_environment.
 pf_setup "import_environment = $(postconf -dh import_environment) \
 $(t_preload_env "$SHIM_LIB") MXSHIM_RULES=$R"
+# one smtp process delivers everything, as a quiet server's does: what one
+# delivery taught the shim is still there for the next
+postconf -c "$PF" -F 'smtp/unix/maxproc = 1'
 pf_start
 t_ok $? "Postfix started with LD_PRELOAD and MXSHIM_RULES imported"
 
@@ -55,6 +66,12 @@ pf_delivered portaddr1 relay2526 \
     "override with a port (address)"
 t_like "$(cat "$(pf_sink_has relay2526 port1)")" \
     "^X-Rcpt-Args: <bob@port\.example>" "... the port sink got bob@port.example"
+pf_send shared1 alice@mta.test bob@shared.example
+pf_delivered shared1 relay "mx2.example[127.0.0.5]:25" \
+    "right after it, another domain's real MX at the same address: port 25"
+pf_send port2 alice@mta.test bob@port.example
+pf_delivered port2 relay2526 "smtp.isp.example[127.0.0.5]:25" \
+    "and the override with a port again: its port"
 t_is "$(pf_queue)" "" "the queue is empty"
 pf_no_problems
 

@@ -19,7 +19,16 @@ PW="pw-$(rand)"
 LOGIN="joe-$(rand)"
 MARK="marker-$(rand)"	# in the program's environment and heap
 R="$T_DIR/rules.conf"
-printf 'partner.example   %s:%s@relay.example.net:2587\n' "$LOGIN" "$PW" >"$R"
+# The credentials first, then enough lines that the string arena grows
+# (by copying) several times after they are in it.
+{
+	printf 'partner.example   %s:%s@relay.example.net:2587\n' "$LOGIN" "$PW"
+	i=0
+	while [ $i -lt 3000 ]; do
+		echo "n$i.example h$i.example.net"
+		i=$((i + 1))
+	done
+} >"$R"
 
 # core_check FILE WHO: the core exists, holds the marker, and neither the
 # password nor the user name.
