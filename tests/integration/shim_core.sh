@@ -42,12 +42,16 @@ core_check() {
 	t_ok $? "$2: the core does not hold the user name"
 }
 
+# A sanitizer build's program reserves terabytes of address space, and
+# gcore wrote 20 GB of it before it was stopped: no cores there.
+[ -z "$(t_asan_runtime)" ] ||
+    t_skip_all "a sanitizer build's cores are too big to take"
+
 mkdir "$T_DIR/cwd"
 cd "$T_DIR/cwd" || exit 1
-ulimit -c unlimited
-# a sanitizer build's runtime turns core dumps off unless told otherwise
-ASAN_OPTIONS=disable_coredump=0:detect_leaks=0
-export ASAN_OPTIONS
+# the program's core is a few MB; a bound keeps a surprise off the disk (a
+# core cut short loses the stack, and with it the marker: a failure)
+ulimit -c 1000000
 # (env execs the program: $! is its PID, which a function's would not be)
 env LD_PRELOAD="$SHIM_PRELOAD" MXSHIM_RULES="$R" MXSHIM_FROM="$MARK" \
     "$Q" -w res_query partner.example MX >"$T_DIR/out" 2>&1 &
