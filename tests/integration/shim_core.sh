@@ -60,6 +60,9 @@ T_PIDS="$T_PIDS $pid"
 t_wait_for grep -q '^waiting' "$T_DIR/out"
 t_like "$(cat "$T_DIR/out")" 'MX.10 relay\.example\.net\.$' \
     "the program resolved the override with credentials"
+out=$(shim "$R" "$Q" res_query n2999.example MX)
+t_like "$out" 'MX.10 h2999\.example\.net\.$' \
+    "the last line, after the arena grew, answers too"
 
 if command -v gcore >/dev/null; then
 	gcore -o "$T_DIR/gcore" "$pid" >"$T_DIR/gcore.log" 2>&1
