@@ -12,4 +12,5 @@ cli_mxshim_SOURCES = cli/main.c cli/cli.h cli/check.c cli/route.c \
 cli_mxshim_CFLAGS = $(AM_CFLAGS) $(UNBOUND_CFLAGS) $(LDNS_CFLAGS)
 cli_mxshim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/convert
 cli_mxshim_LDADD = convert/libconvert.la rules/librules.la \
-	answer/libanswer.la $(UNBOUND_LIBS) $(LDNS_LIBS) $(CLI_RUN_LIBS)
+	answer/libanswer.la resolver/libubstub.la $(UNBOUND_LIBS) \
+	$(LDNS_LIBS) $(CLI_RUN_LIBS)

@@ -1,8 +1,10 @@
 /*
  * cli/realmx.c - synchronous real MX lookups for `mxshim route` on top of
  * libunbound's asynchronous API, so a lookup can be abandoned at a
- * deadline.  The wire answer is read by answer_read_real_mx(), the same
- * code the resolver and the shim use.
+ * deadline.  The context is set up by ubstub_configure(), as mxshimd's
+ * are, so `route` asks the upstream what mxshimd would (private and
+ * special-use zones included).  The wire answer is read by
+ * answer_read_real_mx(), the same code the resolver and the shim use.
  */
 #include "config.h"
 
@@ -15,6 +17,7 @@
 #include <unbound.h>
 
 #include "realmx.h"
+#include "resolver/ubstub.h"
 
 struct realmx {
 	struct ub_ctx	*ub;
@@ -42,8 +45,10 @@ realmx_new(char *const *upstream, size_t n, int timeout_ms, char *err,
 		return NULL;
 	}
 	rm->timeout_ms = timeout_ms;
-	/* Forwarders on loopback are the normal case here. */
-	ub_ctx_set_option(rm->ub, "do-not-query-localhost:", "no");
+	if (ubstub_configure(rm->ub, err, errlen) == -1) {
+		realmx_free(rm);
+		return NULL;
+	}
 	if (n == 0)
 		rc = ub_ctx_resolvconf(rm->ub, NULL);
 	for (i = 0; i < n && rc == 0; i++)

@@ -1,6 +1,11 @@
 # mxshimd: the DNS stub resolver that answers MX questions from the rules.
 # libevent drives each worker and its libunbound context
 # (ub_ctx_create_event); Debian's libunbound is built against it.
+# libunbound as a stub relaying every question: shared with `mxshim route`.
+noinst_LTLIBRARIES += resolver/libubstub.la
+resolver_libubstub_la_SOURCES = resolver/ubstub.c resolver/ubstub.h
+resolver_libubstub_la_CFLAGS = $(AM_CFLAGS) $(UNBOUND_CFLAGS)
+
 sbin_PROGRAMS += resolver/mxshimd
 resolver_mxshimd_SOURCES = resolver/main.c \
 	resolver/options.c resolver/options.h \
@@ -17,6 +22,7 @@ resolver_mxshimd_SOURCES = resolver/main.c \
 	resolver/log.c resolver/log.h
 resolver_mxshimd_CFLAGS = $(AM_CFLAGS) $(UNBOUND_CFLAGS) $(LDNS_CFLAGS)
 resolver_mxshimd_LDADD = rules/librules.la answer/libanswer.la \
+	resolver/libubstub.la \
 	$(UNBOUND_LIBS) $(LDNS_LIBS) $(LIBEVENT_LIBS) $(PTHREAD_LIBS)
 # what the resolver's tests, benchmark and example need in a tarball
 EXTRA_DIST += tests/integration/resolver_rules.sh \
@@ -27,4 +33,4 @@ EXTRA_DIST += tests/integration/resolver_rules.sh \
 	bench/resolver/run.sh bench/resolver/derive.awk \
 	bench/resolver/lib.sh bench/resolver/soak.sh \
 	bench/resolver/fairness.sh \
-	examples/mxshimd.service
+	examples/mxshimd.service tests/integration/resolver_zones.sh

@@ -4,8 +4,9 @@
  * Each worker has its own context driven by its own libevent base
  * (ub_ctx_create_event): no background thread, no pipe, cached answers
  * come back inside the worker's loop.  The contexts forward everything
- * ("." forward zone) to the upstreams and do not validate: validation is
- * the upstream resolver's job, and mxshimd never sets AD.
+ * ("." forward zone) to the upstreams, private and special-use zones too,
+ * and do not validate: validation is the upstream resolver's job, and
+ * mxshimd never sets AD (ubstub.c, shared with `mxshim route`).
  *
  * An upstream that stops answering: libunbound doubles the timeout of each
  * try up to infra-cache-max-rtt; an upstream at that cap counts as down and
@@ -46,6 +47,7 @@
 #include <unbound.h>
 #include <unbound-event.h>
 
+#include "ubstub.h"
 #include "upstream.h"
 
 /* libunbound 1.17 gives a probe of a down upstream infra-cache-max-rtt
@@ -146,27 +148,13 @@ upstream_check_loop(const struct config *cfg, char *err, size_t errlen)
 }
 
 static int
-set_option(struct ub_ctx *ub, const char *opt, const char *val, char *err,
-    size_t errlen)
-{
-	int rc;
-
-	if ((rc = ub_ctx_set_option(ub, opt, val)) != 0) {
-		snprintf(err, errlen, "libunbound option %s %s: %s", opt, val,
-		    ub_strerror(rc));
-		return -1;
-	}
-	return 0;
-}
-
-static int
 set_ms(struct ub_ctx *ub, const char *opt, unsigned ms, char *err,
     size_t errlen)
 {
 	char val[16];
 
 	snprintf(val, sizeof(val), "%u", ms);
-	return set_option(ub, opt, val, err, errlen);
+	return ubstub_set(ub, opt, val, err, errlen);
 }
 
 /* The bounds of a try's timeout: see the top. */
@@ -189,10 +177,8 @@ struct ub_ctx *
 upstream_context(const struct config *cfg, struct event_base *base,
     char *err, size_t errlen)
 {
-	/* Options that make a stub forwarder out of libunbound. */
+	/* A resolver's capacity on top of ubstub_configure(). */
 	static const char *const opts[][2] = {
-		{ "do-not-query-localhost:", "no" },	/* upstream on lo */
-		{ "module-config:", "iterator" },	/* no validation */
 		{ "num-queries-per-thread:", "4096" },
 		{ "outgoing-range:", "8192" },
 		/* libunbound's defaults are made for one program's lookups
@@ -216,8 +202,10 @@ upstream_context(const struct config *cfg, struct event_base *base,
 		snprintf(err, errlen, "cannot create a libunbound context");
 		return NULL;
 	}
+	if (ubstub_configure(ub, err, errlen) == -1)
+		goto fail;
 	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
-		if (set_option(ub, opts[i][0], opts[i][1], err, errlen) == -1)
+		if (ubstub_set(ub, opts[i][0], opts[i][1], err, errlen) == -1)
 			goto fail;
 	if (set_rtt_bounds(ub, cfg, err, errlen) == -1)
 		goto fail;
