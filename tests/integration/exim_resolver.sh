@@ -37,6 +37,9 @@ pf_delivered partner1 relay "smtp.isp.example[127.0.0.5]:25" \
 ex_send plain1 alice@mta.test bob@plain.example
 pf_delivered plain1 real "mx.example[127.0.0.6]:25" \
     "Exim, domain without override"
+ex_send lan1 alice@mta.test bob@lan.test
+pf_delivered lan1 real "mx.lan.test[127.0.0.6]:25" \
+    "Exim, a .test domain without override goes to its real MX"
 ex_send backup1 alice@mta.test bob@backup.example
 pf_delivered backup1 relay "smtp.isp.example[127.0.0.5]:25" \
     "Exim, \$adddns, real MX host down: the override is the fallback"

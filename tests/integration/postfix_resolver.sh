@@ -42,6 +42,9 @@ pf_delivered partner1 relay "smtp.isp.example[127.0.0.5]:25" \
 pf_send plain1 alice@mta.test bob@plain.example
 pf_delivered plain1 real "mx.example[127.0.0.6]:25" \
     "domain without override"
+pf_send lan1 alice@mta.test bob@lan.test
+pf_delivered lan1 real "mx.lan.test[127.0.0.6]:25" \
+    "a .test domain without override goes to its real MX (upstream's zone)"
 pf_send backup1 alice@mta.test bob@backup.example
 pf_delivered backup1 relay "smtp.isp.example[127.0.0.5]:25" \
     "\$adddns, real MX host down: the override is the fallback"
@@ -88,8 +91,8 @@ pf_delivered needreal1 real "mx.example[127.0.0.6]:25" \
     "upstream back: the deferred message"
 t_is "$(pf_queue)" "" "the queue is empty"
 t_absent 'status=bounced' "$PF_LOG" "nothing bounced"
-t_is "$(cat "$T_DIR"/sink-*/* | grep -c '^Message-ID: ')" 5 \
-    "nothing lost: five messages sent, five stored"
+t_is "$(cat "$T_DIR"/sink-*/* | grep -c '^Message-ID: ')" 6 \
+    "nothing lost: six messages sent, six stored"
 pf_no_problems
 
 pf_stop
