@@ -7,6 +7,19 @@
  * whole.  Anything that is not a clear answer counts as a temporary
  * failure: the engine then answers SERVFAIL and the MTA retries later,
  * which is safe, where a wrong NXDOMAIN would bounce mail.
+ *
+ * "No MX" is read only from a NODATA that carries the zone's SOA.  An
+ * empty NOERROR without one is a lame referral (NS records in the
+ * authority section, RFC 2308 2.2), an answer with an extended RCODE
+ * (BADVERS) whose client ignored the OPT record, or a server that does
+ * not recurse: read as NODATA it made $adddns add the domain itself and
+ * $dnsmx:! true.  libunbound passes all of them on as a bare NOERROR
+ * (it keeps no extended RCODE, treats a forwarder's referral as an answer
+ * and may scrub its NS records), so the bare form cannot be told apart
+ * from RFC 2308's "type 3" NODATA and is not trusted either: real zones
+ * send their SOA, and a LAN zone served without one (Unbound local-data
+ * with no SOA in its local-zone) is a temporary failure for the lines
+ * that need its real MX (mxshimd(8), doc/hardening.md).
  */
 #include "config.h"
 
@@ -58,9 +71,9 @@ same_question(const ldns_pkt *p, const ldns_rdf *qname)
 	    ldns_dname_compare(ldns_rr_owner(q), qname) == 0;
 }
 
-/* The negative TTL of RFC 2308 5: SOA TTL capped by its MINIMUM. */
-static uint32_t
-negative_ttl(const ldns_pkt *p)
+/* The SOA record of the authority section, or NULL. */
+static const ldns_rr *
+authority_soa(const ldns_pkt *p)
 {
 	const ldns_rr_list	*ns = ldns_pkt_authority(p);
 	const ldns_rr		*soa;
@@ -70,10 +83,21 @@ negative_ttl(const ldns_pkt *p)
 		soa = ldns_rr_list_rr(ns, i);
 		if (ldns_rr_get_type(soa) == LDNS_RR_TYPE_SOA &&
 		    ldns_rr_rd_count(soa) == 7)
-			return min_ttl(ldns_rr_ttl(soa),
-			    ldns_rdf2native_int32(ldns_rr_rdf(soa, 6)));
+			return soa;
 	}
-	return 0;
+	return NULL;
+}
+
+/* The negative TTL of RFC 2308 5: SOA TTL capped by its MINIMUM. */
+static uint32_t
+negative_ttl(const ldns_pkt *p)
+{
+	const ldns_rr *soa = authority_soa(p);
+
+	if (soa == NULL)
+		return 0;
+	return min_ttl(ldns_rr_ttl(soa),
+	    ldns_rdf2native_int32(ldns_rr_rdf(soa, 6)));
 }
 
 /*
@@ -148,7 +172,8 @@ read_noerror(const ldns_pkt *p, const ldns_rdf *qname,
 	if (rr->count > 0) {
 		rr->status = RULES_REAL_OK;
 		rr->ttl = min_ttl(rr->ttl, chain_ttl);
-	} else if (!ldns_pkt_tc(p)) {	/* TC without records: unknown */
+	} else if (!ldns_pkt_tc(p) && authority_soa(p) != NULL) {
+		/* TC without records: unknown; no SOA: see the top */
 		rr->status = RULES_REAL_NODATA;
 		rr->ttl = min_ttl(negative_ttl(p), chain_ttl);
 	}
@@ -158,7 +183,8 @@ static void
 classify(const ldns_pkt *p, const ldns_rdf *qname,
     struct answer_real_store *st, struct rules_real_rrset *rr)
 {
-	if (!ldns_pkt_qr(p) || !same_question(p, qname))
+	if (!ldns_pkt_qr(p) || !same_question(p, qname) ||
+	    ldns_pkt_edns_extended_rcode(p) != 0)	/* BADVERS, ... */
 		return;
 	switch (ldns_pkt_get_rcode(p)) {
 	case LDNS_RCODE_NOERROR:

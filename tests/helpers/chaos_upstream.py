@@ -20,6 +20,11 @@ switches modes at run time with `echo drop >MODE-FILE`:
     wrong-name    the right ID, a well-formed answer for another name
     tc            the right ID and question, TC set, no records; over TCP
                   as well, so a client that retries over TCP gets TC again
+    lame          a lame referral: NOERROR, no answer, an NS record for
+                  the question's name in the authority section (a
+                  delegation), no SOA, RA clear
+    badvers       NOERROR in the header, BADVERS (16) in the OPT record's
+                  extended RCODE, no records
 
 "Killed" needs no mode: stop this process (the port closes) and start it
 again.  One line per message goes to stderr: time (seconds, monotonic),
@@ -36,6 +41,8 @@ import time
 
 HOST = "127.0.0.1"
 KINDS = ("random", "malformed", "wrong-id", "wrong-name", "tc")
+# answers that are well formed but mean "ask again later"
+TRY_LATER = ("lame", "badvers")
 FLAG_QR, FLAG_TC, FLAG_RA = 0x8000, 0x0200, 0x0080
 RCODE_NXDOMAIN = 3
 
@@ -88,6 +95,8 @@ class Chaos:
             mode = self.next_kind()
         if mode in KINDS:
             return garbage(mode, query)
+        if mode in TRY_LATER:
+            return try_later(mode, query)
         return self.relay(query, tcp)
 
 
@@ -144,6 +153,20 @@ def garbage(kind, query):
         return header(qid, FLAG_QR | FLAG_RA, an=1) + other + mx
     # tc
     return header(qid, FLAG_QR | FLAG_RA | FLAG_TC) + qsec
+
+
+def try_later(kind, query):
+    q = question(query)
+    if q is None:
+        return None
+    qid, qsec = q
+    if kind == "lame":
+        host = b"\x02ns\x04lame\x07invalid\0"
+        ns = b"\xc0\x0c" + struct.pack("!HHIH", 2, 1, 300, len(host)) + host
+        return header(qid, FLAG_QR, ns=1) + qsec + ns
+    # badvers: RCODE 16 is 1 in the OPT TTL's top byte, 0 in the header
+    opt = b"\0" + struct.pack("!HHIH", 41, 1232, 1 << 24, 0)
+    return header(qid, FLAG_QR | FLAG_RA, ar=1) + qsec + opt
 
 
 def log(tcp, mode, query):

@@ -1041,6 +1041,56 @@ Test(real, failures_are_tempfail)
 	cr_assert_eq(rr.status, RULES_REAL_OK);
 }
 
+/* Answers that mean "ask again later" are never "no MX" (issue 11.9). */
+Test(real, try_later_is_tempfail)
+{
+	static const char	*referral[] = {
+		"example.com. 300 IN NS ns.lame.example.", NULL
+	};
+	static const char	*cname[] = {
+		"mail.example.com. 50 IN CNAME example.com.", NULL
+	};
+	static const uint8_t	 badvers[] = {	/* OPT, extended RCODE 1 */
+		0, 0, 41, 0x04, 0xd0, 1, 0, 0, 0, 0, 0
+	};
+	static struct answer_real_store st;
+	struct rules_real_rrset	 rr;
+	uint8_t			 pkt[BUF];
+	size_t			 len;
+
+	/* a lame referral: NS in the authority section, no SOA, RA clear */
+	len = upstream("example.com.", LDNS_RCODE_NOERROR, NULL, referral,
+	    pkt);
+	LDNS_RA_CLR(pkt);
+	cr_assert_eq(answer_read_real_mx("example.com", pkt, len, &st, &rr),
+	    0);
+	cr_assert_eq(rr.status, RULES_REAL_TEMPFAIL);
+	/* BADVERS: NOERROR in the header, 16 with the OPT record's bits */
+	len = upstream("example.com.", LDNS_RCODE_NOERROR, NULL, soa, pkt);
+	memcpy(pkt + len, badvers, sizeof(badvers));
+	pkt[LDNS_ARCOUNT_OFF + 1] = 1;
+	cr_assert_eq(answer_read_real_mx("example.com", pkt,
+	    len + sizeof(badvers), &st, &rr), 0);
+	cr_assert_eq(rr.status, RULES_REAL_TEMPFAIL);
+	/* the same with version 0 and RCODE 0 in the OPT: NODATA */
+	pkt[len + 5] = 0;
+	cr_assert_eq(answer_read_real_mx("example.com", pkt,
+	    len + sizeof(badvers), &st, &rr), 0);
+	cr_assert_eq(rr.status, RULES_REAL_NODATA);
+	/* bare NOERROR (what libunbound makes of both): no SOA, no "no MX" */
+	len = upstream("example.com.", LDNS_RCODE_NOERROR, NULL, NULL, pkt);
+	cr_assert_eq(answer_read_real_mx("example.com", pkt, len, &st, &rr),
+	    0);
+	cr_assert_eq(rr.status, RULES_REAL_TEMPFAIL);
+	/* a CNAME to a name without MX, with the SOA: NODATA */
+	len = upstream("mail.example.com.", LDNS_RCODE_NOERROR, cname, soa,
+	    pkt);
+	cr_assert_eq(answer_read_real_mx("mail.example.com", pkt, len, &st,
+	    &rr), 0);
+	cr_assert_eq(rr.status, RULES_REAL_NODATA);
+	cr_assert_eq(rr.ttl, 50);
+}
+
 Test(real, bad_name_and_tempfail_helper)
 {
 	static struct answer_real_store st;
