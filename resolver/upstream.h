@@ -28,8 +28,9 @@ int upstream_check_loop(const struct config *cfg, char *err, size_t errlen);
 
 /*
  * A libunbound context driven by base (ub_ctx_create_event), forwarding
- * everything to cfg's upstreams, with its own cache.  An upstream that
- * stops answering counts as down for about 5 s at a time, then is probed
+ * everything to cfg's upstreams, private and special-use zones included
+ * (ubstub_configure()), with its own cache.  An upstream that stops
+ * answering counts as down for at most a second at a time, then is probed
  * again; no try waits longer than three times cfg's timeout (see
  * upstream.c).  Returns NULL with a message in err.
  */

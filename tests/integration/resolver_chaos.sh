@@ -1,15 +1,18 @@
 #!/bin/sh
 # mxshimd when its upstream misbehaves: black-holed, killed, slow (1 s),
-# answering garbage (several kinds).  tests/helpers/chaos_upstream.py stands
+# answering garbage (several kinds), answering "try later" in well-formed
+# packets (a lame referral, BADVERS).  tests/helpers/chaos_upstream.py stands
 # between mxshimd and a real Unbound and switches behaviour at run time.
 # In every mode:
 #  (a) overrides that need no real data are answered, right, before the
 #      deadline;
 #  (b) questions that need real data get SERVFAIL before the deadline
 #      (plus a margin for a busy machine): never NXDOMAIN, NODATA or data
-#      made from garbage;
+#      made from garbage ($adddns never adds the domain itself, $dnsmx:!*
+#      is never true for want of an answer);
 #  (c) once the upstream behaves again, right answers come back by
-#      themselves, in a bounded time.
+#      themselves within a second, and SERVFAIL stops for good once the
+#      tries sent during the outage have ended (3 x --timeout).
 # A fresh mxshimd with the default timeout also answers right, slowly,
 # from an upstream that takes 1 s.  Lines starting "# figure" are the
 # README's table.
@@ -22,7 +25,9 @@ command -v python3 >/dev/null || t_missing python3
 TMO=1500		# mxshimd's --timeout, ms
 MARGIN=1000		# a loaded machine's delay on top of it, ms
 OUTAGE=60		# seconds of black hole: libunbound backs off for long
-RECOVER=10		# seconds: twice the 5 s infra-host-ttl mxshimd sets
+RECOVER=1000		# ms: right answers again within a second of the return
+SLACK=500		# ms on top for a loaded machine
+MAXRTT=$((3 * TMO))	# a try sent during the outage ends by then
 
 # The real data: every name under chaos.example exists, so that fresh
 # names (never cached) have real answers.
@@ -51,6 +56,7 @@ resolver_rules "$T_DIR/rules.conf"
 cat >>"$T_DIR/rules.conf" <<'REOF'
 *.adddns.chaos.example  relay.example $adddns
 *.dnsmx.chaos.example   smtp.myisp.example $dnsmx:mx.chaos.example $end
+*.nomx.chaos.example    smtp.myisp.example $dnsmx:!* $end
 REOF
 P=$(t_port)
 t_mxshimd "$P" "$T_DIR/rules.conf" --upstream "127.0.0.1@$CH" \
@@ -85,8 +91,13 @@ FRESH.wild.example/MX/10 wild-relay.example.;"
 # their right answers: $adddns, $dnsmx, a relayed A, an MX no line matches.
 REAL="FRESH.adddns.chaos.example/MX/10 relay.example.;10 mx.chaos.example.;
 FRESH.dnsmx.chaos.example/MX/10 smtp.myisp.example.;
+FRESH.nomx.chaos.example/MX/10 mx.chaos.example.;
 FRESH.chaos.example/A/192.0.2.9;
 FRESH.chaos.example/MX/10 mx.chaos.example.;"
+# The same, without the relayed questions: the upstream's answers that
+# mean "ask again later" (a lame referral, BADVERS) are relayed as they
+# are, but never read as "no MX" by a line that needs real data.
+NEEDREAL=$(echo "$REAL" | grep -v '^FRESH\.chaos\.example/')
 
 # fresh NAME: NAME with FRESH made into a label never used before (64
 # random bits), so no cache has its answer
@@ -135,28 +146,26 @@ check_right() {
 	    "after $MODE_NAME: $4 answered right again"
 }
 
-# Poll with fresh names every 0.2 s until the answers have been right for
-# STABLE ms in a row, at least eight of them (both workers have their own
-# libunbound, and a try that failed during the outage can mark the
-# upstream down again for up to infra-host-ttl, 5 s, after the first right
-# answers); prints the milliseconds from $1 to the first of them, or
-# nothing.
-STABLE=6000
+# Poll with fresh names every 0.2 s for WINDOW ms after the upstream is
+# back; prints "FIRST LAST": the milliseconds from $1 to the asking of the
+# first right answer ("none") and of the last wrong one ("none" when every
+# answer was right).  Each worker has its own libunbound, which probes a
+# down upstream every second (infra-host-ttl 0; with 5 s one worker kept
+# answering SERVFAIL at once for up to 6 s while the other answered); a
+# try sent during the outage that times out after the return (up to
+# MAXRTT later) can mark the upstream down again for up to a second.
+WINDOW=$((MAXRTT + RECOVER + 2 * SLACK + 1000))
 recovery() {
-	first="" streak=0
-	while [ $(( $(now_ms) - $1 )) -lt $((RECOVER * 2000)) ]; do
+	first=none last=none
+	while [ $(( (asked = $(now_ms)) - $1 )) -lt $WINDOW ]; do
 		if ask "$P" "$(fresh FRESH.chaos.example)" A | grep -q "^NOERROR .* 192.0.2.9;$"; then
-			[ -n "$first" ] || first=$(( $(now_ms) - $1 ))
-			streak=$((streak + 1))
-			if [ $streak -ge 8 ] &&
-			    [ $(( $(now_ms) - $1 - first )) -ge $STABLE ]; then
-				echo "$first"; return
-			fi
+			[ "$first" != none ] || first=$((asked - $1))
 		else
-			first="" streak=0
+			last=$((asked - $1))
 		fi
 		sleep 0.2
 	done
+	echo "$first $last"
 }
 
 max_of() { sort -n "$1" 2>/dev/null | tail -1; }
@@ -168,7 +177,7 @@ phase() {
 	MODE_NAME=$1 RESTORE=$2 HOLD=${3:-}
 	rm -f "$T_DIR/override.ms" "$T_DIR/servfail.ms"
 	each "$OVERRIDES" check_override
-	each "$REAL" check_real
+	each "${REAL_SET:-$REAL}" check_real
 	if [ -n "${HOLD:-}" ]; then	# a long outage: libunbound backs off
 		while [ $(( $(now_ms) - START )) -lt $((HOLD * 1000)) ]; do
 			ask "$P" "$(fresh FRESH.chaos.example)" A >/dev/null
@@ -177,11 +186,13 @@ phase() {
 	fi
 	$RESTORE
 	back=$(now_ms)
-	rec=$(recovery "$back")
-	t_ok $([ -n "$rec" ] && [ "$rec" -le $((RECOVER * 1000)) ]; echo $?) \
-	    "after $MODE_NAME: right answers again within ${RECOVER} s (${rec:-no recovery in $((RECOVER * 2)) s} ms)"
+	set -- $(recovery "$back")
+	t_ok $([ "$1" != none ] && [ "$1" -le $((RECOVER + SLACK)) ]; echo $?) \
+	    "after $MODE_NAME: right answers again within $RECOVER ms (first asked after $1 ms)"
+	t_ok $([ "$2" = none ] || [ "$2" -lt $((MAXRTT + RECOVER + SLACK)) ]; echo $?) \
+	    "after $MODE_NAME: SERVFAIL stops for good within $((MAXRTT + RECOVER)) ms (last wrong answer asked after $2 ms)"
 	each "$REAL" check_right
-	echo "# figure $MODE_NAME override_max_ms=$(max_of "$T_DIR/override.ms") servfail_max_ms=$(max_of "$T_DIR/servfail.ms") recovery_ms=${rec:-none}"
+	echo "# figure $MODE_NAME override_max_ms=$(max_of "$T_DIR/override.ms") servfail_max_ms=$(max_of "$T_DIR/servfail.ms") recovery_ms=$1 last_servfail_ms=$2"
 }
 
 set_mode() { echo "$1" >"$MODE"; }
@@ -216,6 +227,15 @@ for kind in garbage random malformed wrong-id wrong-name tc; do
 done
 t_like "$(grep -c ' tcp tc ' "$T_DIR/chaos.log")" "^[1-9]" \
     "tc: libunbound asked again over TCP, and got TC there too"
+REAL_SET=$NEEDREAL
+for kind in lame badvers; do
+	set_mode "$kind"
+	"$MXSHIM" route --rules "$T_DIR/rules.conf" --upstream "127.0.0.1@$CH" \
+	    "$(fresh FRESH.nomx.chaos.example)" >"$T_DIR/route.out" 2>&1
+	t_is "$?" 75 "$kind: mxshim route defers (exit 75), \$dnsmx:!* not true"
+	phase "$kind" to_pass
+done
+REAL_SET=
 
 # A slow upstream and the default --timeout (4 s): slow but right.
 FIRST_PID=$MXSHIMD_PID
