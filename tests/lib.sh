@@ -216,7 +216,27 @@ t_wait_port() {
 # Sets UNBOUND_PID.
 t_unbound() {
 	conf="$T_DIR/unbound-$1.conf"
-	cat >"$conf" <<UBEOF
+	{
+		t_unbound_server "$1"
+		cat <<UBEOF
+	do-not-query-localhost: yes
+	local-zone: "." static
+	include: "$2"
+remote-control:
+	control-enable: no
+UBEOF
+	} >"$conf"
+	unbound -d -c "$conf" >"$T_DIR/unbound-$1.log" 2>&1 &
+	UNBOUND_PID=$!
+	T_PIDS="$T_PIDS $UNBOUND_PID"
+	t_wait_port "$1"
+}
+
+# t_unbound_server PORT: the server: clause every test's Unbound starts
+# from: 127.0.0.1@PORT, in the foreground, one thread, files in $T_DIR,
+# no validation.
+t_unbound_server() {
+	cat <<UBEOF
 server:
 	interface: 127.0.0.1@$1
 	port: $1
@@ -231,17 +251,8 @@ server:
 	verbosity: 0
 	num-threads: 1
 	access-control: 127.0.0.0/8 allow
-	do-not-query-localhost: yes
 	module-config: "iterator"
-	local-zone: "." static
-	include: "$2"
-remote-control:
-	control-enable: no
 UBEOF
-	unbound -d -c "$conf" >"$T_DIR/unbound-$1.log" 2>&1 &
-	UNBOUND_PID=$!
-	T_PIDS="$T_PIDS $UNBOUND_PID"
-	t_wait_port "$1"
 }
 
 # t_ns_enter [--pid] ARGS...: re-run the test script, with ARGS, in its

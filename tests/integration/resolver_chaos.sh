@@ -209,9 +209,12 @@ set_mode drop
 phase drop to_pass "$OUTAGE"
 
 # killed: the port closes, then the upstream comes back
-kill "$CHAOS_PID"
-wait "$CHAOS_PID" 2>/dev/null
-T_PIDS=$(echo "$T_PIDS" | sed "s/ $CHAOS_PID\$//; s/ $CHAOS_PID / /")
+chaos_kill() {
+	kill "$CHAOS_PID"
+	wait "$CHAOS_PID" 2>/dev/null
+	T_PIDS=$(echo "$T_PIDS" | sed "s/ $CHAOS_PID\$//; s/ $CHAOS_PID / /")
+}
+chaos_kill
 phase killed chaos_start
 
 # slow: answers after 1 s, while mxshimd waits 1.5 s; an answer that
@@ -237,8 +240,20 @@ for kind in lame badvers; do
 done
 REAL_SET=
 
-# A slow upstream and the default --timeout (4 s): slow but right.
+# killed again, in front of an mxshimd with one worker: with two, the
+# first right answer can come from the worker that probed first while the
+# other still fails at once; here it is the one worker's own recovery.
 FIRST_PID=$MXSHIMD_PID
+P1=$(t_port)
+t_mxshimd "$P1" "$T_DIR/rules.conf" --upstream "127.0.0.1@$CH" \
+    --timeout "$TMO" --threads 1
+P_TWO=$P P=$P1
+chaos_kill
+phase killed-one-worker chaos_start
+P=$P_TWO
+ONE_PID=$MXSHIMD_PID
+
+# A slow upstream and the default --timeout (4 s): slow but right.
 set_mode slow
 P2=$(t_port)
 t_mxshimd "$P2" "$T_DIR/rules.conf" --upstream "127.0.0.1@$CH"
@@ -252,6 +267,6 @@ check_slow() {
 }
 each "$REAL" check_slow
 
-kill -0 "$FIRST_PID" && kill -0 "$MXSHIMD_PID"
+kill -0 "$FIRST_PID" && kill -0 "$ONE_PID" && kill -0 "$MXSHIMD_PID"
 t_ok $? "mxshimd is still running"
 t_done

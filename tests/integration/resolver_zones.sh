@@ -18,24 +18,11 @@ command -v unbound-control >/dev/null || t_skip_all "unbound-control missing"
 # The default local zones of this Unbound (libunbound has the same):
 # an Unbound with nothing configured, asked over its control socket.
 DEF=$(t_port)
-cat >"$T_DIR/default.conf" <<EOF
-server:
-	interface: 127.0.0.1@$DEF
-	port: $DEF
-	do-ip6: no
-	do-daemonize: no
-	use-syslog: no
-	logfile: ""
-	username: ""
-	chroot: ""
-	directory: "$T_DIR"
-	pidfile: ""
-	num-threads: 1
-	module-config: "iterator"
-remote-control:
-	control-enable: yes
-	control-interface: "$T_DIR/control.sock"
-EOF
+{
+	t_unbound_server "$DEF"
+	printf 'remote-control:\n\tcontrol-enable: yes\n'
+	printf '\tcontrol-interface: "%s"\n' "$T_DIR/control.sock"
+} >"$T_DIR/default.conf"
 unbound -d -c "$T_DIR/default.conf" >"$T_DIR/default.log" 2>&1 &
 T_PIDS="$T_PIDS $!"
 t_wait_port "$DEF" || t_skip_all "the default Unbound did not start"
