@@ -8,18 +8,15 @@
  * failure: the engine then answers SERVFAIL and the MTA retries later,
  * which is safe, where a wrong NXDOMAIN would bounce mail.
  *
- * "No MX" is read only from a NODATA that carries the zone's SOA.  An
- * empty NOERROR without one is a lame referral (NS records in the
- * authority section, RFC 2308 2.2), an answer with an extended RCODE
- * (BADVERS) whose client ignored the OPT record, or a server that does
- * not recurse: read as NODATA it made $adddns add the domain itself and
- * $dnsmx:! true.  libunbound passes all of them on as a bare NOERROR
- * (it keeps no extended RCODE, treats a forwarder's referral as an answer
- * and may scrub its NS records), so the bare form cannot be told apart
- * from RFC 2308's "type 3" NODATA and is not trusted either: real zones
- * send their SOA, and a LAN zone served without one (Unbound local-data
- * with no SOA in its local-zone) is a temporary failure for the lines
- * that need its real MX (mxshimd(8), doc/hardening.md).
+ * An empty NOERROR is "no MX" only when it is a NODATA (RFC 2308 2.2):
+ * with the zone's SOA, or without SOA and without NS records from a server
+ * that recurses (RA).  A lame referral (NS records and no SOA, RA often
+ * clear) and an answer with an extended RCODE (BADVERS) mean "ask again
+ * later": read as NODATA they made $adddns add the domain itself and
+ * $dnsmx:! true.  Through libunbound BADVERS cannot be seen (libunbound
+ * keeps no extended RCODE and answers a bare NOERROR, which a LAN zone
+ * served without an SOA also gives, so it stays NODATA); a referral can
+ * when libunbound keeps its NS records, as it does for a delegation.
  */
 #include "config.h"
 
@@ -86,6 +83,28 @@ authority_soa(const ldns_pkt *p)
 			return soa;
 	}
 	return NULL;
+}
+
+/*
+ * Whether an empty NOERROR means "no such record" (see the top): with the
+ * zone's SOA, or without one (RFC 2308 "type 3") from a server that
+ * recurses and gave no referral.
+ */
+static int
+is_nodata(const ldns_pkt *p)
+{
+	const ldns_rr_list	*ns = ldns_pkt_authority(p);
+	size_t			 i;
+
+	if (authority_soa(p) != NULL)
+		return 1;
+	if (!ldns_pkt_ra(p))
+		return 0;
+	for (i = 0; i < ldns_rr_list_rr_count(ns); i++)
+		if (ldns_rr_get_type(ldns_rr_list_rr(ns, i)) ==
+		    LDNS_RR_TYPE_NS)
+			return 0;
+	return 1;
 }
 
 /* The negative TTL of RFC 2308 5: SOA TTL capped by its MINIMUM. */
@@ -172,8 +191,8 @@ read_noerror(const ldns_pkt *p, const ldns_rdf *qname,
 	if (rr->count > 0) {
 		rr->status = RULES_REAL_OK;
 		rr->ttl = min_ttl(rr->ttl, chain_ttl);
-	} else if (!ldns_pkt_tc(p) && authority_soa(p) != NULL) {
-		/* TC without records: unknown; no SOA: see the top */
+	} else if (!ldns_pkt_tc(p) && is_nodata(p)) {
+		/* TC without records: unknown */
 		rr->status = RULES_REAL_NODATA;
 		rr->ttl = min_ttl(negative_ttl(p), chain_ttl);
 	}

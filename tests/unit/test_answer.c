@@ -1077,11 +1077,19 @@ Test(real, try_later_is_tempfail)
 	cr_assert_eq(answer_read_real_mx("example.com", pkt,
 	    len + sizeof(badvers), &st, &rr), 0);
 	cr_assert_eq(rr.status, RULES_REAL_NODATA);
-	/* bare NOERROR (what libunbound makes of both): no SOA, no "no MX" */
+	/* no SOA, no NS, from a server that does not recurse */
 	len = upstream("example.com.", LDNS_RCODE_NOERROR, NULL, NULL, pkt);
+	LDNS_RA_CLR(pkt);
 	cr_assert_eq(answer_read_real_mx("example.com", pkt, len, &st, &rr),
 	    0);
 	cr_assert_eq(rr.status, RULES_REAL_TEMPFAIL);
+	/* the same from a recursive server: NODATA "type 3" (a LAN zone
+	   served without an SOA), TTL 0 */
+	LDNS_RA_SET(pkt);
+	cr_assert_eq(answer_read_real_mx("example.com", pkt, len, &st, &rr),
+	    0);
+	cr_assert_eq(rr.status, RULES_REAL_NODATA);
+	cr_assert_eq(rr.ttl, 0);
 	/* a CNAME to a name without MX, with the SOA: NODATA */
 	len = upstream("mail.example.com.", LDNS_RCODE_NOERROR, cname, soa,
 	    pkt);
