@@ -10,7 +10,7 @@
 #      (RCODE, answer and authority records) is the upstream's own;
 #  (c) `mxshim route` shows the upstream's MX records for them.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/resolver_env.inc"
+. "$(dirname "$0")/../helpers/resolver.sh"
 
 [ -x "$MXSHIMD" ] || t_skip_all "resolver/mxshimd not built"
 command -v unbound-control >/dev/null || t_skip_all "unbound-control missing"
