@@ -5,7 +5,7 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -55,46 +55,6 @@ ctx_bit(enum cond_attr attr)
 	case ATTR_CLIENT:	return RULES_CTX_CLIENT;
 	default:		return 0;
 	}
-}
-
-int
-rules_parse_number(const char *s, size_t len, uint64_t *out)
-{
-	uint64_t	n = 0, digit;
-	size_t		i;
-
-	if (len == 0)
-		return -1;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		digit = (uint64_t)(s[i] - '0');
-		if (n > UINT64_MAX / 10 || (n == UINT64_MAX / 10 &&
-		    digit > UINT64_MAX % 10))
-			return -1;
-		n = n * 10 + digit;
-	}
-	*out = n;
-	return 0;
-}
-
-int
-rules_parse_size(const char *s, size_t *out)
-{
-	size_t		len = strlen(s);
-	uint64_t	n, mult = 1;
-
-	if (len > 1 && strchr("kKmMgG", s[len - 1]) != NULL) {
-		switch (s[--len] | 0x20) {
-		case 'k':	mult = 1024; break;
-		case 'm':	mult = 1024 * 1024; break;
-		default:	mult = 1024 * 1024 * 1024; break;
-		}
-	}
-	if (rules_parse_number(s, len, &n) < 0 || n > SIZE_MAX / mult)
-		return -1;
-	*out = (size_t)(n * mult);
-	return 0;
 }
 
 static int
@@ -210,39 +170,6 @@ parse_cidr_value(struct parse_state *ps, const char *s, size_t len,
 bad:
 	return parse_error(ps, s, "expected an address or CIDR "
 	    "(10.0.0.0/8, 2001:db8::/32), found '%.*s'", (int)len, s);
-}
-
-int
-rules_parse_cidr(const char *s, int *family, uint8_t addr[16],
-    unsigned *prefix)
-{
-	char		 buf[INET6_ADDRSTRLEN + 8];
-	const char	*slash = strchr(s, '/');
-	size_t		 alen = slash ? (size_t)(slash - s) : strlen(s);
-	unsigned long	 p;
-	char		*end;
-
-	if (alen == 0 || alen >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, alen);
-	buf[alen] = '\0';
-	memset(addr, 0, 16);
-	if (inet_pton(AF_INET, buf, addr) == 1)
-		*family = AF_INET;
-	else if (inet_pton(AF_INET6, buf, addr) == 1)
-		*family = AF_INET6;
-	else
-		return -1;
-	*prefix = *family == AF_INET ? 32 : 128;
-	if (slash == NULL)
-		return 0;
-	if (slash[1] < '0' || slash[1] > '9')
-		return -1;
-	p = strtoul(slash + 1, &end, 10);
-	if (*end != '\0' || p > *prefix)
-		return -1;
-	*prefix = (unsigned)p;
-	return 0;
 }
 
 static int

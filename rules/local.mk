@@ -5,6 +5,7 @@ rules_librules_la_SOURCES = \
 	rules/arena.c rules/arena.h \
 	rules/glob.c rules/glob.h \
 	rules/parse.c rules/server.c rules/cond.c rules/probe.c \
+	rules/diag.c rules/diag.h rules/value.c \
 	rules/index.c rules/eval.c rules/synth.c rules/lint.c rules/parse.h \
 	rules/lines.c
 rules_librules_la_CFLAGS = $(AM_CFLAGS) $(PCRE2_CFLAGS)

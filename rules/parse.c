@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,64 +22,6 @@
 #include "parse.h"
 
 #define DEFAULT_MAX_ERRORS	100
-
-static void
-diag_emit(struct parse_state *ps, const char *at, int is_error,
-    const char *fmt, va_list ap)
-{
-	struct rules_diag	d;
-	char			msg[512];
-
-	if (ps->opts == NULL || ps->opts->diag == NULL)
-		return;
-	if (ps->reported >= ps->max_errors)
-		return;
-	if (++ps->reported == ps->max_errors)
-		snprintf(msg, sizeof(msg), "too many errors, stopping here");
-	else
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-	d.file = ps->file;
-	d.line = ps->line;
-	d.column = at ? (unsigned)(at - ps->line_start) + 1 : 0;
-	d.is_error = is_error;
-	d.message = msg;
-	ps->opts->diag(ps->opts->diag_arg, &d);
-}
-
-void
-rules_first_error(void *arg, const struct rules_diag *d)
-{
-	struct rules_first *first = arg;
-
-	if (!d->is_error || first->found)
-		return;
-	first->found = 1;
-	first->line = d->line;
-	first->column = d->column;
-	snprintf(first->message, sizeof(first->message), "%s", d->message);
-}
-
-int
-parse_error(struct parse_state *ps, const char *at, const char *fmt, ...)
-{
-	va_list ap;
-
-	ps->errors++;
-	va_start(ap, fmt);
-	diag_emit(ps, at, 1, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-void
-parse_warning(struct parse_state *ps, const char *at, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	diag_emit(ps, at, 0, fmt, ap);
-	va_end(ap);
-}
 
 static int
 is_blank(char c)
@@ -420,17 +361,10 @@ static int
 too_many_bytes(const char *name, size_t len,
     const struct rules_load_opts *opts)
 {
-	struct rules_diag	d = { name, 0, 0, 1, NULL };
-	char			msg[128];
-
 	if (opts == NULL || opts->max_bytes == 0 || len <= opts->max_bytes)
 		return 0;
-	if (opts->diag != NULL) {
-		snprintf(msg, sizeof(msg), "%zu bytes, over the limit of %zu "
-		    "bytes", len, opts->max_bytes);
-		d.message = msg;
-		opts->diag(opts->diag_arg, &d);
-	}
+	diag_file(name, opts, 1, "%zu bytes, over the limit of %zu bytes",
+	    len, opts->max_bytes);
 	errno = EFBIG;
 	return 1;
 }

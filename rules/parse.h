@@ -1,31 +1,12 @@
 /*
- * rules/parse.h - what the parts of the parser share: the position being
- * parsed and the way errors are reported.  Not for users of the engine.
+ * rules/parse.h - the readers of the parts of a line (SERVER, conditions)
+ * that parse.c calls; they report through diag.h.  Not for users of the
+ * engine.
  */
 #ifndef MXSHIM_PARSE_H
 #define MXSHIM_PARSE_H
 
-#include "rules_int.h"
-
-struct parse_state {
-	struct rules			*set;
-	const struct rules_load_opts	*opts;
-	const char			*file;
-	unsigned			 line;
-	const char			*line_start;
-	int				 errors;
-	int				 reported;
-	int				 max_errors;
-	int				 too_big;	/* over a limit */
-};
-
-/* Report an error at byte `at` of the current line; always returns -1. */
-int parse_error(struct parse_state *ps, const char *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Report a warning at byte `at` of the current line. */
-void parse_warning(struct parse_state *ps, const char *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#include "diag.h"
 
 /*
  * Parse the SERVER field s[0..len) into r (host, kind, port, credentials).
