@@ -69,13 +69,14 @@ diag(void *arg, const struct rules_diag *d)
 /*
  * Load the rules file; NULL after logging why.  With expect, only the file
  * as it looked then: errno EAGAIN (logged as a warning) when it changed.
+ * empty: RULES_EMPTY_REFUSE on reload, where it would drop every override.
  */
 static struct rules *
-load_rules(const struct config *cfg, const struct stat *expect)
+load_rules(const struct config *cfg, const struct stat *expect, int empty)
 {
 	unsigned		errors = 0;
 	struct rules_load_opts	opts = { .diag = diag, .diag_arg = &errors,
-				    .expect = expect,
+				    .expect = expect, .empty = empty,
 				    .max_bytes = cfg->rules_max_bytes,
 				    .max_lines = cfg->rules_max_lines };
 	const char		*path = cfg->rules_path;
@@ -175,7 +176,7 @@ reload(const struct config *cfg, const struct stat *expect)
 	struct rules	*set;
 	int		 rc;
 
-	if ((set = load_rules(cfg, expect)) == NULL) {
+	if ((set = load_rules(cfg, expect, RULES_EMPTY_REFUSE)) == NULL) {
 		rc = errno == EAGAIN ? -1 : 0;
 		/* what was parsed was freed: as big as a set, give it back */
 		malloc_trim(0);
@@ -335,7 +336,7 @@ main(int argc, char **argv)
 	if ((rc = options_parse(argc, argv, &cfg)) != 0)
 		return rc == 1 ? 0 : 1;
 	log_setup(1, cfg.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
-	if ((set = load_rules(&cfg, NULL)) == NULL)
+	if ((set = load_rules(&cfg, NULL, RULES_EMPTY_WARN)) == NULL)
 		return 1;
 	shared.tcp = clients_new(cfg.tcp_client_conn, "--tcp-client-conn",
 	    cfg.tcp_max_conn, "--tcp-max-conn", "TCP connection closed");

@@ -424,6 +424,69 @@ changed(int fd, const struct stat *st)
 	return fstat(fd, &now) < 0 || !rules_file_same(&now, st);
 }
 
+static const char *
+file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	return "not a regular file";
+}
+
+/*
+ * Open path for reading and look at it.  O_NONBLOCK: opening a FIFO
+ * blocks until a writer comes, which may be never; a FIFO, a device or
+ * anything else but a regular file is refused, never read.
+ */
+static int
+open_regular(const char *path, const struct rules_load_opts *opts,
+    struct stat *st)
+{
+	int fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return -1;
+	if (fstat(fd, st) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		diag_file(path, opts, 1, "%s, not a regular file: refused",
+		    file_kind(st->st_mode));
+		errno = S_ISDIR(st->st_mode) ? EISDIR : EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+/* A 0-byte file, per opts->empty; 1 when it is refused. */
+static int
+refuse_empty(const char *path, const struct rules_load_opts *opts)
+{
+	if (opts == NULL || opts->empty == RULES_EMPTY_OK)
+		return 0;
+	if (opts->empty == RULES_EMPTY_WARN) {
+		diag_file(path, opts, 0, "the file is empty (0 bytes): no "
+		    "overrides; mxshimd refuses to reload an empty file, the "
+		    "state of a file being written (a file of only comments "
+		    "is a valid empty set)");
+		return 0;
+	}
+	diag_file(path, opts, 1, "the file is empty (0 bytes), as a file "
+	    "being written is: refused (a file of only comments is a valid "
+	    "empty set)");
+	errno = EINVAL;
+	return 1;
+}
+
 struct rules *
 rules_load_file(const char *path, const struct rules_load_opts *opts)
 {
@@ -431,25 +494,15 @@ rules_load_file(const char *path, const struct rules_load_opts *opts)
 	struct stat	 st;
 	int		 fd, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((fd = open_regular(path, opts, &st)) < 0)
 		return NULL;
-	if (fstat(fd, &st) < 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-		return NULL;
-	}
 	if (opts && opts->expect && !rules_file_same(&st, opts->expect)) {
 		close(fd);
 		errno = EAGAIN;
 		return NULL;
 	}
-	if (too_many_bytes(path, (size_t)st.st_size, opts)) {
+	if (too_many_bytes(path, (size_t)st.st_size, opts) ||
+	    (st.st_size == 0 && refuse_empty(path, opts))) {
 		close(fd);
 		return NULL;
 	}

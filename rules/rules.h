@@ -102,12 +102,23 @@ struct rules_load_opts {
 	int		 max_errors;	/* stop reporting after this many; 0: 100 */
 	const struct stat *expect;	/* NULL, or load the file only if it
 					   still looks like this (see below) */
+	int		 empty;		/* a 0-byte file: RULES_EMPTY_* */
 };
+
+/* What rules_load_file() does with a file of 0 bytes. */
+#define RULES_EMPTY_OK		0	/* an empty set, silently */
+#define RULES_EMPTY_WARN	1	/* an empty set, and a warning */
+#define RULES_EMPTY_REFUSE	2	/* an error (errno EINVAL): a file
+					   being rewritten is 0 bytes for a
+					   moment, and loading it would drop
+					   every override */
 
 /*
  * Parse and compile the file at path.  Returns the rule set, or NULL when
  * the file cannot be read or has any error (reported through opts->diag,
- * and through errno for I/O errors).  A file over max_bytes or max_lines
+ * and through errno for I/O errors).  Anything but a regular file (a
+ * FIFO, a device, a directory) is refused without being read or waited
+ * on: an error at line 0 and errno EINVAL (EISDIR for a directory).  A file over max_bytes or max_lines
  * is reported as an error (at line 0, or at the first line too many) and
  * leaves errno EFBIG.  opts may be NULL.
  * errno EAGAIN: the file changed while it was read (its size or time
