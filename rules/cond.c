@@ -61,16 +61,17 @@ static int
 parse_number(struct parse_state *ps, const char *s, size_t len,
     struct cond *c)
 {
-	size_t i;
+	char	q[64];
+	size_t	i;
 
 	if (rules_parse_number(s, len, &c->v.number) < 0) {
 		for (i = 0; i < len; i++)
 			if (s[i] < '0' || s[i] > '9')
 				return parse_error(ps, s + i, "expected an "
-				    "unsigned decimal number, found '%.*s'",
-				    (int)len, s);
-		return parse_error(ps, s, "number '%.*s' is too large",
-		    (int)len, s);
+				    "unsigned decimal number, found %s",
+				    diag_quote(ps, s, len, q, sizeof(q)));
+		return parse_error(ps, s, "number %s is too large",
+		    diag_quote(ps, s, len, q, sizeof(q)));
 	}
 	c->value = VALUE_NUMBER;
 	return 0;
@@ -169,7 +170,8 @@ parse_cidr_value(struct parse_state *ps, const char *s, size_t len,
 	return 0;
 bad:
 	return parse_error(ps, s, "expected an address or CIDR "
-	    "(10.0.0.0/8, 2001:db8::/32), found '%.*s'", (int)len, s);
+	    "(10.0.0.0/8, 2001:db8::/32), found %s",
+	    diag_quote(ps, s, len, buf, sizeof(buf)));
 }
 
 static int
@@ -247,6 +249,7 @@ cond_parse(struct parse_state *ps, const char *tok, size_t len,
     struct cond *c)
 {
 	const char	*val;
+	char		 q[80];
 	size_t		 n = 1, oplen;
 	int		 a, o;
 
@@ -261,10 +264,10 @@ cond_parse(struct parse_state *ps, const char *tok, size_t len,
 	    (tok[n] >= 'A' && tok[n] <= 'Z')))
 		n++;
 	if ((a = find_attr(tok + 1, n - 1)) < 0)
-		return parse_error(ps, tok, "unknown token '%.*s' (expected "
+		return parse_error(ps, tok, "unknown token %s (expected "
 		    "$end, $adddns, $lookupmx, $priority:N, $dnsmx:GLOB or a "
 		    "condition on $retries, $size, $authsender, $from, "
-		    "$client)", (int)len, tok);
+		    "$client)", diag_quote(ps, tok, len, q, sizeof(q)));
 	c->attr = (uint8_t)attrs[a].attr;
 	if ((o = find_op(tok + n, len - n, &oplen)) < 0)
 		return parse_error(ps, tok + n, "expected an operator (" OPS_LIST

@@ -67,6 +67,20 @@ parse_warning(struct parse_state *ps, const char *at, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *
+diag_quote(const struct parse_state *ps, const char *s, size_t len, char *buf,
+    size_t size)
+{
+	if (ps->secret)
+		snprintf(buf, size, "text not shown (the line may hold "
+		    "credentials)");
+	else if (len + 3 <= size)
+		snprintf(buf, size, "'%.*s'", (int)len, s);
+	else	/* cut long text, keep the closing quote */
+		snprintf(buf, size, "'%.*s...'", (int)(size - 6), s);
+	return buf;
+}
+
 void
 diag_file(const char *file, const struct rules_load_opts *opts, int is_error,
     const char *fmt, ...)

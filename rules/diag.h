@@ -19,6 +19,8 @@ struct parse_state {
 	int				 reported;
 	int				 max_errors;
 	int				 too_big;	/* over a limit */
+	int				 secret;	/* the current line may
+						   hold credentials */
 };
 
 /*
@@ -32,6 +34,15 @@ int parse_error(struct parse_state *ps, const char *at, const char *fmt, ...)
 /* Report a warning at byte `at` of the current line; the same rules. */
 void parse_warning(struct parse_state *ps, const char *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * Text of the current line for a message: "'s'" in buf, or, on a line
+ * that may hold credentials (ps->secret), words that show none of it: a
+ * password with an unencoded space is split into fields that the parser
+ * reads as a port, a token or a condition.  Returns buf.
+ */
+const char *diag_quote(const struct parse_state *ps, const char *s,
+    size_t len, char *buf, size_t size);
 
 /*
  * Report about a whole file outside a parse (line 0, column 0) to opts'

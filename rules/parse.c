@@ -95,6 +95,7 @@ cond_append(struct parse_state *ps, struct rule *r, const char *tok,
 {
 	struct rules	*set = ps->set;
 	struct cond	*c, *n;
+	char		 q[80];
 	uint16_t	 i;
 
 	if ((set->cond_count & (set->cond_count + 1)) == 0) {
@@ -112,8 +113,8 @@ cond_append(struct parse_state *ps, struct rule *r, const char *tok,
 
 		if (o->token_len == len && memcmp(ps->line_start +
 		    o->column - 1, tok, len) == 0)
-			return parse_error(ps, tok, "'%.*s' is given twice",
-			    (int)len, tok);
+			return parse_error(ps, tok, "%s is given twice",
+			    diag_quote(ps, tok, len, q, sizeof(q)));
 	}
 	if (r->cond_count == 0)
 		r->cond_first = (uint32_t)set->cond_count;
@@ -130,9 +131,11 @@ static int
 set_flag(struct parse_state *ps, struct rule *r, unsigned flag,
     const char *tok, size_t len)
 {
+	char q[80];
+
 	if (r->flags & flag)
-		return parse_error(ps, tok, "'%.*s' is given twice", (int)len,
-		    tok);
+		return parse_error(ps, tok, "%s is given twice",
+		    diag_quote(ps, tok, len, q, sizeof(q)));
 	r->flags |= flag;
 	return 0;
 }
@@ -143,6 +146,7 @@ parse_priority(struct parse_state *ps, struct rule *r, const char *tok,
 {
 	unsigned long	n = 0;
 	size_t		i;
+	char		q[64];
 
 	if (set_flag(ps, r, RULE_PRIORITY, tok, len) < 0)
 		return -1;
@@ -154,8 +158,9 @@ parse_priority(struct parse_state *ps, struct rule *r, const char *tok,
 			return parse_error(ps, tok + i, "expected a number "
 			    "(0-65535) after '$priority:'");
 		if ((n = n * 10 + (unsigned long)(tok[i] - '0')) > 65535)
-			return parse_error(ps, tok + 10, "priority '%.*s' out "
-			    "of range (0-65535)", (int)(len - 10), tok + 10);
+			return parse_error(ps, tok + 10, "priority %s out "
+			    "of range (0-65535)", diag_quote(ps, tok + 10,
+			    len - 10, q, sizeof(q)));
 	}
 	r->priority = (uint16_t)n;
 	return 0;
@@ -165,9 +170,11 @@ static int
 parse_token(struct parse_state *ps, struct rule *r, const char *tok,
     size_t len)
 {
+	char q[80];
+
 	if (tok[0] != '$')
 		return parse_error(ps, tok, "expected a $token or a condition, "
-		    "found '%.*s'", (int)len, tok);
+		    "found %s", diag_quote(ps, tok, len, q, sizeof(q)));
 	if (len == 4 && strncasecmp(tok, "$end", 4) == 0)
 		return set_flag(ps, r, RULE_END, tok, len);
 	if (len == 7 && strncasecmp(tok, "$adddns", 7) == 0)
@@ -207,6 +214,26 @@ check_combination(struct parse_state *ps, struct rule *r, const char *server)
 	return 0;
 }
 
+/*
+ * Whether the line may hold credentials, so that no message quotes its
+ * text: any `@`, or a SERVER with text other than a port after a `:`
+ * (`USER:PASS` cut short by a space in the password).
+ */
+static int
+may_hold_secret(const char *line, const char *end, const char *server,
+    size_t slen)
+{
+	const char	*colon;
+	size_t		 rest;
+
+	if (memchr(line, '@', (size_t)(end - line)) != NULL)
+		return 1;
+	if (server[0] == '[' || (colon = memchr(server, ':', slen)) == NULL)
+		return 0;
+	rest = slen - (size_t)(colon + 1 - server);
+	return rest == 0 || strspn(colon + 1, "0123456789") < rest;
+}
+
 static int
 parse_line(struct parse_state *ps, struct rule *r, const char *s,
     const char *end)
@@ -227,6 +254,7 @@ parse_line(struct parse_state *ps, struct rule *r, const char *s,
 	if ((server = next_field(&s, end, &slen)) == NULL)
 		return parse_error(ps, end, "expected a SERVER after the "
 		    "pattern");
+	ps->secret = may_hold_secret(ps->line_start, end, server, slen);
 	if (server_parse(ps, server, slen, r) < 0)
 		failed = 1;
 	while ((tok = next_field(&s, end, &tlen)) != NULL)

@@ -3,7 +3,9 @@
  * `.` and `USEDNS`.
  *
  * Credentials are split at the last `@` so passwords may hold `@`; user
- * and password at the first `:` so passwords may hold `:`.  An address
+ * and password at the first `:` so passwords may hold `:`.  Both are
+ * percent-encoded (RFC 3986 userinfo), so that any byte but NUL can be
+ * written, a space as %20.  An address
  * target gets its synthetic `.invalid` name here, once, so evaluation never
  * formats anything.
  */
@@ -97,7 +99,7 @@ static int
 parse_bracketed(struct parse_state *ps, struct rule *r, const char *s,
     size_t len)
 {
-	char		 buf[INET6_ADDRSTRLEN + 8];
+	char		 buf[INET6_ADDRSTRLEN + 8], q[80];
 	uint8_t		 addr[16];
 	const char	*in = s + 1;
 	size_t		 inlen = len - 2;
@@ -122,7 +124,7 @@ parse_bracketed(struct parse_state *ps, struct rule *r, const char *s,
 	if (inet_pton(AF_INET6, buf, addr) == 1)
 		return store_address(ps, r, AF_INET6, addr, s);
 	return parse_error(ps, in, "expected an IPv4 or IPv6 address inside "
-	    "[ ], found '%.*s'", (int)inlen, in);
+	    "[ ], found %s", diag_quote(ps, in, inlen, q, sizeof(q)));
 bad6:
 	return parse_error(ps, in, "expected an IPv6 address after 'IPv6:'");
 }
@@ -132,6 +134,7 @@ parse_port(struct parse_state *ps, struct rule *r, const char *s, size_t len)
 {
 	unsigned long	port = 0;
 	size_t		i;
+	char		q[64];
 
 	if (len == 0)
 		return parse_error(ps, s, "expected a port number after ':'");
@@ -144,8 +147,8 @@ parse_port(struct parse_state *ps, struct rule *r, const char *s, size_t len)
 			break;
 	}
 	if (port < 1 || port > 65535)
-		return parse_error(ps, s, "port '%.*s' out of range (1-65535)",
-		    (int)len, s);
+		return parse_error(ps, s, "port %s out of range (1-65535)",
+		    diag_quote(ps, s, len, q, sizeof(q)));
 	r->port = (uint16_t)port;
 	if (port != RULES_DEFAULT_PORT)
 		ps->set->has_ports = 1;
@@ -158,7 +161,7 @@ parse_hostport(struct parse_state *ps, struct rule *r, const char *s,
     size_t len)
 {
 	const char	*colon, *close, *bad, *why;
-	char		 buf[INET_ADDRSTRLEN];
+	char		 buf[INET_ADDRSTRLEN], q[64];
 	uint8_t		 addr[16];
 	size_t		 hostlen = len;
 
@@ -196,8 +199,9 @@ parse_hostport(struct parse_state *ps, struct rule *r, const char *s,
 	}
 	if (hostlen > 0 && s[0] >= '0' && s[0] <= '9' &&
 	    strspn(s, "0123456789.") >= hostlen)
-		return parse_error(ps, s, "'%.*s' is not an IPv4 address "
-		    "(four numbers 0-255, no leading zeros)", (int)hostlen, s);
+		return parse_error(ps, s, "%s is not an IPv4 address "
+		    "(four numbers 0-255, no leading zeros)",
+		    diag_quote(ps, s, hostlen, q, sizeof(q)));
 	if (hostlen == 6 && strncasecmp(s, "USEDNS", 6) == 0)
 		return parse_error(ps, s, "USEDNS takes no port or "
 		    "credentials");
@@ -206,6 +210,55 @@ parse_hostport(struct parse_state *ps, struct rule *r, const char *s,
 		    "found %s", why);
 	r->server_kind = SERVER_NAME;
 	return store_host(ps, r, s, hostlen);
+}
+
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Decode the percent-encoding of a USER or PASS (RFC 3986 userinfo: %20 a
+ * space, %40 '@', %3A ':', %25 '%') into the arena at *off.  The errors
+ * point at the '%' and never quote the field.
+ */
+static int
+store_userinfo(struct parse_state *ps, const char *s, size_t len,
+    const char *what, uint32_t *off)
+{
+	char	buf[RULES_MAX_LINE];
+	size_t	i, n = 0;
+	int	hi, lo, rc = 0;
+
+	for (i = 0; i < len && rc == 0; i++) {
+		if (s[i] != '%') {
+			buf[n++] = s[i];
+			continue;
+		}
+		hi = i + 1 < len ? hex_digit(s[i + 1]) : -1;
+		lo = i + 2 < len ? hex_digit(s[i + 2]) : -1;
+		if (hi < 0 || lo < 0)
+			rc = parse_error(ps, s + i, "expected two hex digits "
+			    "after '%%' in the %s (%%20 a space, %%25 '%%')",
+			    what);
+		else if (hi == 0 && lo == 0)
+			rc = parse_error(ps, s + i, "%%00 is not allowed in "
+			    "the %s", what);
+		else
+			buf[n++] = (char)(hi << 4 | lo);
+		i += 2;
+	}
+	if (rc == 0 && (*off = arena_add(&ps->set->str, buf, n, 0)) ==
+	    ARENA_FAIL)
+		rc = parse_error(ps, s, "out of memory");
+	explicit_bzero(buf, n);
+	return rc;
 }
 
 int
@@ -236,11 +289,10 @@ server_parse(struct parse_state *ps, const char *s, size_t len,
 		return parse_error(ps, s, "expected USER:PASS before '@'");
 	if (colon == s)
 		return parse_error(ps, s, "expected a user name before ':'");
-	r->user = arena_add(&ps->set->str, s, (size_t)(colon - s), 0);
-	r->pass = arena_add(&ps->set->str, colon + 1,
-	    (size_t)(at - colon - 1), 0);
-	if (r->user == ARENA_FAIL || r->pass == ARENA_FAIL)
-		return parse_error(ps, s, "out of memory");
+	if (store_userinfo(ps, s, (size_t)(colon - s), "user name",
+	    &r->user) < 0 || store_userinfo(ps, colon + 1,
+	    (size_t)(at - colon - 1), "password", &r->pass) < 0)
+		return -1;
 	ps->set->has_credentials = 1;
 	return parse_hostport(ps, r, at + 1, len - (size_t)(at - s) - 1);
 }

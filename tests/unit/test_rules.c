@@ -3,6 +3,7 @@
  * mxshim.conf(5): parsing and its errors, patterns, servers, conditions,
  * evaluation with stubbed real DNS data, indexes and lint.
  */
+#define _GNU_SOURCE	/* strcasestr */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <sys/socket.h>
@@ -1227,4 +1228,129 @@ Test(lines, a_lone_server_is_read_with_the_parser_rules)
 	    "[2001:db8::1]");
 	cr_assert_eq(rules_server_read("h:99999", 7, &s, why, sizeof(why)), -1);
 	cr_assert_str_eq(why, "port '99999' out of range (1-65535)");
+}
+
+/* ---- loading: what is not a regular file, empty files ---- */
+
+Test(file, a_fifo_is_refused_without_waiting_for_a_writer, .timeout = 5)
+{
+	struct rules_load_opts	opts = { .diag = collect_diag,
+				    .diag_arg = &fx_diags };
+	char			path[256];
+
+	memset(&fx_diags, 0, sizeof(fx_diags));
+	snprintf(path, sizeof(path), "%s/mxshim-fifo-%ld",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
+	cr_assert_eq(mkfifo(path, 0600), 0);
+	/* before the fix this open() blocked: Criterion's timeout fails it */
+	errno = 0;
+	cr_assert_null(rules_load_file(path, &opts));
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_str_eq(fx_diags.text,
+	    "0:0: a FIFO, not a regular file: refused\n");
+	unlink(path);
+}
+
+Test(file, a_device_is_refused)
+{
+	errno = 0;
+	cr_assert_null(rules_load_file("/dev/zero", NULL));
+	cr_assert_eq(errno, EINVAL);
+}
+
+Test(file, an_empty_file_is_refused_or_warned_about_as_the_caller_asks)
+{
+	struct rules_load_opts	 opts = { .diag = collect_diag,
+				    .diag_arg = &fx_diags };
+	struct rules		*set;
+	char			 path[256], comments[256];
+
+	scratch_file(path, sizeof(path), "");
+	scratch_file(comments, sizeof(comments), "# no overrides\n\n");
+	memset(&fx_diags, 0, sizeof(fx_diags));
+	cr_assert_not_null(set = rules_load_file(path, &opts));
+	rules_free(set);
+	cr_assert_eq(fx_diags.errors + fx_diags.warnings, 0);
+	opts.empty = RULES_EMPTY_WARN;
+	cr_assert_not_null(set = rules_load_file(path, &opts));
+	cr_assert_eq(rules_count(set), 0);
+	rules_free(set);
+	cr_assert_eq(fx_diags.warnings, 1);
+	opts.empty = RULES_EMPTY_REFUSE;
+	errno = 0;
+	cr_assert_null(rules_load_file(path, &opts));
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_eq(fx_diags.errors, 1);
+	cr_assert(strstr(fx_diags.text, "0:0: the file is empty (0 bytes)"));
+	/* only comments: a valid empty set, whatever the policy */
+	cr_assert_not_null(set = rules_load_file(comments, &opts));
+	cr_assert_eq(rules_count(set), 0);
+	rules_free(set);
+	unlink(path);
+	unlink(comments);
+}
+
+/* ---- credentials: percent-encoding, never quoted ---- */
+
+Test(server, credentials_are_percent_decoded)
+{
+	struct rules *set = fx_load("x.example us%40er%3Ax:pa%20ss%25w%3a%40d"
+	    "@h.example\n");
+	struct rules_ctx ctx = { 0 };
+
+	cr_assert_not_null(set, "%s", fx_diags.text);
+	rules_eval(set, "x.example", &ctx, NULL, 0, NULL, &fx_res);
+	cr_assert_eq(fx_res.count, 1);
+	cr_assert_str_eq(fx_res.record[0].user, "us@er:x");
+	cr_assert_str_eq(fx_res.record[0].pass, "pa ss%w:@d");
+	rules_free(set);
+}
+
+Test(server, a_bad_escape_is_an_error_at_its_column_that_quotes_nothing)
+{
+	cr_assert_str_eq(fx_error("x.example joe:50%off@h.example\n"),
+	    "1:17: expected two hex digits after '%' in the password "
+	    "(%20 a space, %25 '%')");
+	cr_assert_str_eq(fx_error("x.example joe:secret%4@h.example\n"),
+	    "1:21: expected two hex digits after '%' in the password "
+	    "(%20 a space, %25 '%')");
+	cr_assert_str_eq(fx_error("x.example j%zz:pw@h.example\n"),
+	    "1:12: expected two hex digits after '%' in the user name "
+	    "(%20 a space, %25 '%')");
+	cr_assert_str_eq(fx_error("x.example joe:a%00b@h.example\n"),
+	    "1:16: %00 is not allowed in the password");
+}
+
+/* The words of a password with an unencoded space become fields. */
+Test(server, no_message_quotes_a_password_cut_by_a_space)
+{
+	static const char *const lines[] = {
+		"x.example joe:Zq7 Wx9@h.example\n",
+		"x.example joe:Zq7 99999@h.example\n",
+		"x.example joe:99999 Wx9@h.example\n",
+		"x.example joe:Zq7 $Zq7Wx9@h.example\n",
+		"x.example joe:Zq7 $size=Zq7Wx9@h.example\n",
+		"x.example joe:s $end $end Zq7@h.example\n",
+		"x.example joe:Zq7 Wx9 h.example\n",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		cr_assert_null(fx_load(lines[i]));
+		cr_assert_geq(fx_diags.errors, 1);
+		cr_assert_null(strstr(fx_diags.text, "Zq7"), "%s",
+		    fx_diags.text);
+		cr_assert_null(strcasestr(fx_diags.text, "Wx9"), "%s",
+		    fx_diags.text);
+		cr_assert_null(strstr(fx_diags.text, "99999"), "%s",
+		    fx_diags.text);
+	}
+}
+
+Test(server, lines_without_credentials_still_quote_what_is_wrong)
+{
+	cr_assert_str_eq(fx_error("x.example h:99999\n"),
+	    "1:13: port '99999' out of range (1-65535)");
+	cr_assert_str_eq(fx_error("x.example h end\n"),
+	    "1:13: expected a $token or a condition, found 'end'");
 }
