@@ -16,9 +16,7 @@
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <malloc.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +25,7 @@
 #include <unistd.h>
 
 #include "clients.h"
+#include "harden.h"
 #include "log.h"
 #include "options.h"
 #include "rules.h"
@@ -110,25 +109,6 @@ announce(const char *path, const struct rules *set, const char *what)
 		log_info("%s: ports in the rules are ignored by mxshimd: an MX "
 		    "record cannot carry a port (the preload shim honours "
 		    "them)", path);
-}
-
-static int
-drop_privileges(const char *user)
-{
-	struct passwd *pw;
-
-	if (user == NULL)
-		return 0;
-	if ((pw = getpwnam(user)) == NULL) {
-		log_err("--user %s: no such user", user);
-		return -1;
-	}
-	if (setgroups(1, &pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
-	    setuid(pw->pw_uid) == -1) {
-		log_err("--user %s: cannot switch: %s", user, strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
 static int
@@ -336,8 +316,12 @@ main(int argc, char **argv)
 	if ((rc = options_parse(argc, argv, &cfg)) != 0)
 		return rc == 1 ? 0 : 1;
 	log_setup(1, cfg.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	if (harden_process() == -1 || harden_paths(&cfg) == -1)
+		return 1;
 	if ((set = load_rules(&cfg, NULL, RULES_EMPTY_WARN)) == NULL)
 		return 1;
+	if (harden_check_reread(cfg.user, cfg.rules_path) == -1)
+		goto fail;
 	shared.tcp = clients_new(cfg.tcp_client_conn, "--tcp-client-conn",
 	    cfg.tcp_max_conn, "--tcp-max-conn", "TCP connection closed");
 	shared.inflight = clients_new(cfg.client_inflight, "--client-inflight",
@@ -365,7 +349,7 @@ main(int argc, char **argv)
 	if (!cfg.foreground)
 		log_setup(0, cfg.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	if (write_pidfile(cfg.pidfile) == -1 ||
-	    drop_privileges(cfg.user) == -1 || ruleset_publish(set) == -1)
+	    harden_drop(cfg.user) == -1 || ruleset_publish(set) == -1)
 		goto fail;
 	if (start_workers() == -1)
 		return 1;	/* the set belongs to ruleset.c now */
