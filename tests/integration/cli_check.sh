@@ -49,7 +49,60 @@ t_is "$rc" 1 "check: a missing file exits 1"
 t_like "$(cat "$T_DIR/err")" "cannot read .*missing.conf: No such file" \
     "check: says why the file cannot be read"
 
+# credentials: the recommended arrangement (root, mxshimd's group, 0640)
+printf 'x.example joe:letmein@relay.example\n' >"$T_DIR/cred.conf"
+chmod 640 "$T_DIR/cred.conf"
+grp=$(id -gn)
+"$MXSHIM" check "$T_DIR/cred.conf" >/dev/null 2>"$T_DIR/err"
+if [ "$grp" = _mxshim ]; then
+	t_ok 0 "# SKIP the test runs as group _mxshim"
+else
+	t_like "$(cat "$T_DIR/err")" \
+	    "can be read by group $grp \(chown root:_mxshim .*cred\.conf && chmod 640 .*cred\.conf, _mxshim being mxshimd's group\)" \
+	    "check: a group other than mxshimd's can read credentials: recommends root:_mxshim 0640"
+fi
+t_ok "$(grep -q 'chmod 600' "$T_DIR/err"; echo $(( $? != 1 )))" \
+    "check: no longer recommends chmod 600 (reloads as --user fail)"
+if getent group _mxshim >/dev/null && [ "$(id -u)" -eq 0 ]; then
+	chgrp _mxshim "$T_DIR/cred.conf"
+	"$MXSHIM" check "$T_DIR/cred.conf" >/dev/null 2>"$T_DIR/err"
+	t_is "$(cat "$T_DIR/err")" "" "check: root:_mxshim 0640 draws no warning"
+else
+	t_ok 0 "# SKIP no group _mxshim (the package creates it)"
+fi
+
+# a password with an unencoded space: an error that quotes none of it
+printf 'x.example joe:Zq7 Wx9 Yv3@relay.example\n' >"$T_DIR/pw.conf"
+"$MXSHIM" check "$T_DIR/pw.conf" >"$T_DIR/out" 2>&1; rc=$?
+t_is "$rc" 1 "check: a password with a space is an error"
+t_ok "$(grep -Eq 'Zq7|Wx9|Yv3' "$T_DIR/out"; echo $(( $? != 1 )))" \
+    "check: ... that prints no word of the password"
+printf 'x.example joe:Zq7%%20Wx9%%40Yv3@relay.example\n' >"$T_DIR/pw.conf"
+"$MXSHIM" check "$T_DIR/pw.conf" >/dev/null 2>&1
+t_is "$?" 0 "check: the password percent-encoded is valid"
+
+# what is not a regular file is an error, never a hang
+mkfifo "$T_DIR/fifo.conf"
+timeout 10 "$MXSHIM" check "$T_DIR/fifo.conf" >"$T_DIR/out" 2>&1; rc=$?
+t_is "$rc" 1 "check: a FIFO exits 1 at once (124: it hung)"
+t_like "$(cat "$T_DIR/out")" "fifo\.conf: a FIFO, not a regular file: refused" \
+    "check: ... saying what it is"
+
+# an empty file is a warning; a file of comments is a valid empty set
+: >"$T_DIR/empty.conf"
+out=$("$MXSHIM" check "$T_DIR/empty.conf" 2>&1); rc=$?
+t_is "$rc" 0 "check: an empty file exits 0"
+t_like "$out" "empty\.conf: warning: the file is empty \(0 bytes\): no overrides; mxshimd refuses to reload an empty file" \
+    "check: ... with a warning"
+printf '# nothing yet\n' >"$T_DIR/comments.conf"
+out=$("$MXSHIM" check "$T_DIR/comments.conf" 2>&1); rc=$?
+t_is "$out" "$T_DIR/comments.conf: 0 overrides, valid" \
+    "check: a file of only comments: valid, no warning"
+
 "$MXSHIM" check --bogus 2>/dev/null; rc=$?
 t_is "$rc" 2 "check: a usage error exits 2"
 t_like "$("$MXSHIM" check --help)" "usage: mxshim check" "check --help"
+"$MXSHIM" check --max-rules-lines x "$T_DIR/comments.conf" 2>"$T_DIR/err"; rc=$?
+t_is "$rc" 2 "check: a bad option value exits 2"
+t_like "$(cat "$T_DIR/err")" "--max-rules-lines x: expected a number of lines"     "check: ... saying what was expected"
 t_done

@@ -145,7 +145,9 @@ t_like "$(cat "$T_DIR/mxshimd-$P4.log")" \
 kill -TERM "$MXSHIMD_PID"
 wait "$MXSHIMD_PID"
 
-# detaching, --pidfile, --user
+# detaching, --pidfile, --user (which must reach the rules file to
+# reload it: mktemp made T_DIR 0700)
+chmod 755 "$T_DIR"
 P3=$(t_port)
 $MXSHIMD_WRAPPER "$MXSHIMD" \
     --rules "$T_DIR/rules.conf" --listen "127.0.0.1@$P3" \
