@@ -20,8 +20,11 @@ NOGROUP=$(id -gn nobody 2>/dev/null)
 if [ $root -eq 1 ]; then
 	printf 'user.example joe:letmein@one.relay.example\n' >"$T_DIR/priv.conf"
 	chmod 600 "$T_DIR/priv.conf"
-	t_mxshimd_once "$T_DIR/priv.out" "$T_DIR/priv.conf" --user nobody
-	t_ok $(( $? == 0 )) "--user nobody, file root 0600: refuses to start"
+	# (timeout: a mxshimd that does not check runs on)
+	timeout 10 "$MXSHIMD" --rules "$T_DIR/priv.conf" \
+	    --listen "127.0.0.1@$(t_port)" --upstream "127.0.0.1@$UP" \
+	    --foreground --user nobody >"$T_DIR/priv.out" 2>&1
+	t_is "$?" 1 "--user nobody, file root 0600: refuses to start"
 	t_like "$(cat "$T_DIR/priv.out")" \
 	    "--user nobody could not re-read .*priv\.conf \(Permission denied\), so every reload would fail" \
 	    "... saying why"
@@ -83,7 +86,12 @@ t_ok "$(kill -0 "$MXSHIMD_PID" 2>/dev/null; echo $?)" \
     "SIGUSR1, USR2, ALRM, PIPE, VTALRM, PROF, IO, PWR: still running"
 t_is "$(mx $P sig.example)" "10 sig.relay.example.;" "... and answering"
 
+kill -TERM "$MXSHIMD_PID"
+wait "$MXSHIMD_PID"
+
 # ---- a 0-byte file is refused on reload; only comments is valid ----
+P=$(t_port)
+t_mxshimd "$P" "$T_DIR/sig.conf" --upstream "127.0.0.1@$UP"
 : >"$T_DIR/sig.conf"
 kill -HUP "$MXSHIMD_PID"
 wait_log "$T_DIR/mxshimd-$P.log" "keeping the rules loaded before"
