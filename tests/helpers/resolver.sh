@@ -195,3 +195,12 @@ status() {
 answers() {
 	t_dig "$@" | sed -n 's/.*ANSWER: \([0-9]*\),.*/\1/p' | head -1
 }
+
+# resolver_setup: skip the test unless mxshimd is built; start the
+# upstream Unbound with resolver_zones on a free port, in UP.
+resolver_setup() {
+	[ -x "$MXSHIMD" ] || t_skip_all "resolver/mxshimd not built"
+	UP=$(t_port)
+	resolver_zones "$T_DIR/zones.conf"
+	t_unbound "$UP" "$T_DIR/zones.conf" || t_skip_all "unbound did not start"
+}

@@ -5,10 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/resolver_env.inc"
 
-[ -x "$MXSHIMD" ] || t_skip_all "resolver/mxshimd not built"
-UP=$(t_port)
-resolver_zones "$T_DIR/zones.conf"
-t_unbound "$UP" "$T_DIR/zones.conf" || t_skip_all "unbound did not start"
+resolver_setup
 # the unprivileged user must reach the files: mktemp made T_DIR 0700
 chmod 755 "$T_DIR"
 
