@@ -4,7 +4,7 @@
 
 out=$("$TOP/examples/run-example.sh" 2>&1); rc=$?
 t_is "$rc" 0 "the example runs to the end"
-t_like "$out" "mxshimd: serving 5 rules from examples/overrides.conf" \
+t_like "$out" "mxshimd: serving 5 rules from /.*/examples/overrides.conf" \
     "mxshimd starts on the example rules"
 t_like "$out" "hosted.example.[[:space:]]+60[[:space:]]+IN[[:space:]]+MX[[:space:]]+10 smtp.myisp.example." \
     "dig: a Google-hosted domain is sent to the ISP relay"
