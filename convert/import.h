@@ -140,8 +140,9 @@ int imp_split_hostport(const char *s, size_t len, struct rules_server *out,
 
 /*
  * The SERVER field for host of kind (RULES_SERVER_NAME, IPV4 or IPV6),
- * port (0: none) and credentials (NULL: none), written into out.  Returns
- * 0, or -1 when it does not fit.
+ * port (0: none) and credentials (NULL: none, else written
+ * percent-encoded), written into out.  Returns 0, or -1 when it does not
+ * fit.
  */
 int imp_server(char *out, size_t len, const char *host,
     enum rules_server_kind kind, unsigned port, const char *user,

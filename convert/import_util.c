@@ -129,15 +129,21 @@ imp_server(char *out, size_t len, const char *host,
     enum rules_server_kind kind, unsigned port, const char *user,
     const char *pass)
 {
-	char portbuf[16] = "";
-	int n;
+	char	portbuf[16] = "", u[RULES_MAX_LINE], p[RULES_MAX_LINE];
+	int	n = 0;
 
 	if (port != 0)
 		snprintf(portbuf, sizeof(portbuf), ":%u", port);
-	n = snprintf(out, len, "%s%s%s%s%s%s%s%s", user ? user : "",
-	    user && pass ? ":" : "", user && pass ? pass : "",
-	    user ? "@" : "", kind == RULES_SERVER_IPV6 ? "[" : "", host,
-	    kind == RULES_SERVER_IPV6 ? "]" : "", portbuf);
+	/* percent-encoded, so that any password can be written */
+	if ((user && rules_userinfo_encode(user, u, sizeof(u)) < 0) ||
+	    (user && pass && rules_userinfo_encode(pass, p, sizeof(p)) < 0))
+		n = -1;
+	if (n == 0)
+		n = snprintf(out, len, "%s%s%s%s%s%s%s%s", user ? u : "",
+		    user && pass ? ":" : "", user && pass ? p : "",
+		    user ? "@" : "", kind == RULES_SERVER_IPV6 ? "[" : "",
+		    host, kind == RULES_SERVER_IPV6 ? "]" : "", portbuf);
+	explicit_bzero(p, sizeof(p));
 	if (n < 0 || (size_t)n >= len) {
 		errno = ENAMETOOLONG;
 		return -1;

@@ -343,6 +343,14 @@ int rules_parse_number(const char *s, size_t len, uint64_t *out);
  */
 int rules_parse_size(const char *s, size_t *out);
 
+/*
+ * Percent-encode a USER or PASS for a SERVER field (RFC 3986 userinfo, as
+ * the parser decodes it): '%', '@', ':', spaces, control and non-ASCII
+ * bytes become %HH.  Writes a NUL-ended string to out.  Returns its length,
+ * or -1 when it does not fit in len bytes.
+ */
+int rules_userinfo_encode(const char *in, char *out, size_t len);
+
 /* Parse "ADDR" or "ADDR/PREFIX"; 0 on success. */
 int rules_parse_cidr(const char *s, int *family, uint8_t addr[16],
     unsigned *prefix);

@@ -1,8 +1,9 @@
 /*
  * rules/value.c - the readers of plain values that the language shares
  * with the programs' command lines: unsigned numbers, sizes with a K, M
- * or G suffix, addresses with an optional prefix length.  They report
- * nothing: the callers know what the value was for.
+ * or G suffix, addresses with an optional prefix length; and the writer
+ * of percent-encoded credentials for the programs that write rules.
+ * They report nothing: the callers know what the value was for.
  */
 #include "config.h"
 
@@ -85,4 +86,31 @@ rules_parse_cidr(const char *s, int *family, uint8_t addr[16],
 		return -1;
 	*prefix = (unsigned)p;
 	return 0;
+}
+
+int
+rules_userinfo_encode(const char *in, char *out, size_t len)
+{
+	static const char	hex[] = "0123456789ABCDEF";
+	const unsigned char	*p = (const unsigned char *)in;
+	size_t			 n = 0;
+
+	for (; *p != '\0'; p++) {
+		if (*p > ' ' && *p < 0x7f && *p != '%' && *p != '@' &&
+		    *p != ':') {
+			if (n + 1 >= len)
+				return -1;
+			out[n++] = (char)*p;
+			continue;
+		}
+		if (n + 3 >= len)
+			return -1;
+		out[n++] = '%';
+		out[n++] = hex[*p >> 4];
+		out[n++] = hex[*p & 0x0f];
+	}
+	if (len == 0)
+		return -1;
+	out[n] = '\0';
+	return (int)n;
 }

@@ -77,12 +77,14 @@ out=$("$MXSHIM" export --format postfix "$rules" 2>&1 >/dev/null)
 t_like "$out" 'credentials are not written without --sasl-passwd' \
     "without --sasl-passwd the passwords are left out, and that is said"
 
-# a password with a space cannot be written: an error at its line
-printf 'tmail routes add -d a.example -rh h.example --rl u --rpwd "a b"\n' \
-    >"$T_DIR/bad.txt"
-err=$("$MXSHIM" import --format tmail "$T_DIR/bad.txt" 2>&1)
-t_is "$?" 1 "an inexpressible password fails the import"
-t_like "$err" 'bad.txt:1: error: cannot be written as an override' \
-    "at its source line"
+# a password with a space or a '%' is written percent-encoded (%20, %25)
+printf 'tmail routes add -d a.example -rh h.example --rl u --rpwd "a b%%"\n' \
+    >"$T_DIR/sp.txt"
+out=$("$MXSHIM" import --format tmail --output "$T_DIR/sp.conf" "$T_DIR/sp.txt" 2>&1)
+t_is "$?" 0 "a password with a space and a '%': imported"
+t_ok "$(grep -q '^a\.example  *u:a%20b%25@h\.example' "$T_DIR/sp.conf"; echo $?)" \
+    "... percent-encoded"
+t_like "$("$MXSHIM" route --rules "$T_DIR/sp.conf" --show-secrets a.example 2>&1)" \
+    "u:a b%@h\.example" "... and read back as it was"
 
 t_done

@@ -1354,3 +1354,26 @@ Test(server, lines_without_credentials_still_quote_what_is_wrong)
 	cr_assert_str_eq(fx_error("x.example h end\n"),
 	    "1:13: expected a $token or a condition, found 'end'");
 }
+
+Test(server, encoded_credentials_read_back_as_they_were)
+{
+	char	user[64], pass[64], line[256];
+	struct rules *set;
+	struct rules_ctx ctx = { 0 };
+
+	cr_assert_eq(rules_userinfo_encode("u:s@r", user, sizeof(user)), 9);
+	cr_assert_str_eq(user, "u%3As%40r");
+	cr_assert_gt(rules_userinfo_encode("p w%\t\xc3\xa9:@#", pass,
+	    sizeof(pass)), 0);
+	cr_assert_str_eq(pass, "p%20w%25%09%C3%A9%3A%40#");
+	cr_assert_eq(rules_userinfo_encode("abc", user, 4), 3);
+	cr_assert_eq(rules_userinfo_encode("abc", user, 3), -1);
+	cr_assert_eq(rules_userinfo_encode(" ", user, 3), -1);
+	cr_assert_eq(rules_userinfo_encode("u:s@r", user, sizeof(user)), 9);
+	snprintf(line, sizeof(line), "x.example %s:%s@h.example\n", user, pass);
+	cr_assert_not_null(set = fx_load(line), "%s", fx_diags.text);
+	rules_eval(set, "x.example", &ctx, NULL, 0, NULL, &fx_res);
+	cr_assert_str_eq(fx_res.record[0].user, "u:s@r");
+	cr_assert_str_eq(fx_res.record[0].pass, "p w%\t\xc3\xa9:@#");
+	rules_free(set);
+}
