@@ -288,6 +288,9 @@ check_bytes(struct parse_state *ps, const char *s, const char *end)
 		}
 		if (in_regex && p >= regex_end)
 			in_regex = 0;
+		if ((unsigned char)*p >= 0x80 && !in_regex && ps->secret)
+			return parse_error(ps, p, "non-ASCII byte outside a "
+			    "/regex/ (in a password: percent-encode it)");
 		if ((unsigned char)*p >= 0x80 && !in_regex)
 			return parse_error(ps, p, "non-ASCII byte 0x%02x "
 			    "outside a /regex/", (unsigned char)*p);
@@ -327,6 +330,8 @@ parse_text(struct parse_state *ps)
 			return parse_error(ps, s, "over the limit of %zu "
 			    "lines", ps->opts->max_lines);
 		}
+		/* parse_line() looks closer; no SERVER has been read yet */
+		ps->secret = memchr(s, '@', (size_t)(eol - s)) != NULL;
 		if (check_bytes(ps, s, eol) < 0)
 			continue;
 		for (p = s; p < eol && is_blank(*p); p++)

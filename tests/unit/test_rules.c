@@ -1332,6 +1332,7 @@ Test(server, no_message_quotes_a_password_cut_by_a_space)
 		"x.example joe:Zq7 $size=Zq7Wx9@h.example\n",
 		"x.example joe:s $end $end Zq7@h.example\n",
 		"x.example joe:Zq7 Wx9 h.example\n",
+		"x.example joe:Zq7\xe9@h.example\n",
 	};
 	size_t i;
 
@@ -1343,6 +1344,8 @@ Test(server, no_message_quotes_a_password_cut_by_a_space)
 		cr_assert_null(strcasestr(fx_diags.text, "Wx9"), "%s",
 		    fx_diags.text);
 		cr_assert_null(strstr(fx_diags.text, "99999"), "%s",
+		    fx_diags.text);
+		cr_assert_null(strstr(fx_diags.text, "0xe9"), "%s",
 		    fx_diags.text);
 	}
 }
