@@ -94,6 +94,62 @@ t_is "$(sed -n 's/^open //p' "$T_DIR/idle.out")" "3" \
     "--tcp-idle 1: connections open at first"
 t_is "$(sed -n 's/^open_at_end //p' "$T_DIR/idle.out")" "0" \
     "... closed by mxshimd once idle"
+$HOLD "$P2" 127.0.0.2 3 3 drip >"$T_DIR/drip.out" 2>&1
+t_is "$(sed -n 's/^open //p' "$T_DIR/drip.out")" "3" \
+    "--tcp-idle 1: connections sending a question a byte every 0.25 s open at first"
+t_is "$(sed -n 's/^open_at_end //p' "$T_DIR/drip.out")" "0" \
+    "... closed: a byte is not a question, the question must be whole within --tcp-idle"
+$HOLD "$P2" 127.0.0.2 3 3 ask >"$T_DIR/ask.out" 2>&1
+t_is "$(sed -n 's/^open_at_end //p' "$T_DIR/ask.out")" "3" \
+    "--tcp-idle 1: connections asking a whole question every 0.5 s are kept"
+t_like "$(sed -n 's/^answered //p' "$T_DIR/ask.out")" "^(1[5-9]|2[0-9])$" \
+    "... and their questions answered"
+
+# clients outside --allow: closed at accept, never counted
+P3=$(t_port)
+t_mxshimd "$P3" "$T_DIR/rules.conf" --upstream "127.0.0.1@$UP" \
+    --allow 127.0.0.0/30 --tcp-client-conn 4 --tcp-max-conn 6 --tcp-idle 30
+$HOLD "$P3" 127.0.0.5 8 2 >"$T_DIR/acl.out" 2>&1 &
+acl=$!
+T_PIDS="$T_PIDS $acl"
+t_is "$(wait_line "$T_DIR/acl.out" open)" "0" \
+    "--allow 127.0.0.0/30: 127.0.0.5's TCP connections are closed at accept"
+t_is "$(python3 "$TOP/tests/integration/tcp_hold.py" "$P3" 127.0.0.3 6 0 |
+    sed -n 's/^open //p')" "4" \
+    "... and take no slot: 127.0.0.3 still gets --tcp-client-conn 4 of --tcp-max-conn 6"
+t_like "$(t_dig "$P3" -b 127.0.0.5 partner.example MX)" "status: REFUSED" \
+    "... while 127.0.0.5 is answered REFUSED over UDP"
+wait $acl
+t_ok "$( [ -s "$T_DIR/mxshimd-$P3.log" ] &&
+    ! grep -q '127\.0\.0\.5: over' "$T_DIR/mxshimd-$P3.log"; echo $?)" \
+    "... and its connections were never counted against a limit"
+
+# clients pipelining questions and reading no answer (RFC 7766
+# backpressure): mxshimd stops reading them, its memory stays small and
+# comes back when they leave, the connections are counted back
+{ cat "$T_DIR/rules.conf"; for i in 1 2 3 4 5 6 7 8 9; do
+	echo "greedy.example a-long-relay-host-name-number-0$i.relay.example"
+done; } >"$T_DIR/greedy.conf"
+P4=$(t_port)
+t_mxshimd "$P4" "$T_DIR/greedy.conf" --upstream "127.0.0.1@$UP" \
+    --tcp-client-conn 0 --tcp-max-conn 64 --tcp-idle 30
+$HOLD "$P4" 127.0.0.2 64 6 greedy "$MXSHIMD_PID" greedy.example \
+    >"$T_DIR/greedy.out" 2>&1
+g() { sed -n "s/^$1 //p" "$T_DIR/greedy.out"; }
+t_ok $(( $(g asked) < 200000 )) \
+    "64 greedy connections sent $(g asked) 490-byte answers' worth of questions"
+t_is "$(g stalled)" "64" \
+    "... mxshimd stopped reading every one of them"
+t_is "$(g closed)" "0" "... without closing them (--tcp-idle 30)"
+t_ok $(( $(g rss_peak) - $(g rss_start) > 16384 )) \
+    "... its memory grew $(( ($(g rss_peak) - $(g rss_start)) / 1024 )) MB, under 16 MB"
+t_ok $(( $(g rss_end) - $(g rss_start) > 4096 )) \
+    "... and $(( ($(g rss_end) - $(g rss_start)) / 1024 )) MB over the start 3 s after they left, under 4 MB"
+t_is "$(mx "$P4" partner.example +tcp)" "10 smtp.myisp.example.;" \
+    "... and every connection was counted back (--tcp-max-conn 64)"
+$HOLD "$P2" 127.0.0.2 8 3 greedy >"$T_DIR/greedy2.out" 2>&1
+t_is "$(sed -n 's/^open_at_end //p' "$T_DIR/greedy2.out")" "0" \
+    "--tcp-idle 1: greedy connections whose answers wait unread are closed"
 
 # ---- questions waiting for real DNS, per client -------------------------------
 if ! command -v dnsperf >/dev/null; then
