@@ -9,6 +9,7 @@
 
 #include "rules.h"
 #include "acl.h"
+#include "netaddr.h"
 
 int
 acl_add(struct acl *acl, const char *cidr)
@@ -57,4 +58,12 @@ acl_allows(const struct acl *acl, int family, const uint8_t *addr)
 		    prefix_match(acl->entry[i].addr, addr, acl->entry[i].prefix))
 			return 1;
 	return 0;
+}
+
+int
+acl_allows_peer(const struct acl *acl, const struct sockaddr *sa)
+{
+	uint8_t addr[16];
+
+	return acl_allows(acl, netaddr_raw(sa, addr), addr);
 }

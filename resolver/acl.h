@@ -6,6 +6,7 @@
 #ifndef MXSHIMD_ACL_H
 #define MXSHIMD_ACL_H
 
+#include <sys/socket.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,5 +29,8 @@ void acl_default(struct acl *acl);
 
 /* Whether the raw address (netaddr_raw()) is inside an entry. */
 int acl_allows(const struct acl *acl, int family, const uint8_t *addr);
+
+/* Whether the address of sa (an IPv4-mapped one as IPv4) is inside an entry. */
+int acl_allows_peer(const struct acl *acl, const struct sockaddr *sa);
 
 #endif /* MXSHIMD_ACL_H */

@@ -5,9 +5,17 @@
  * one sendmmsg() per batch; answers that arrive later (relayed, or waiting
  * for real MX data) join the socket's batch and go out at the end of the
  * loop iteration.  TCP (RFC 7766): pipelined questions on one connection,
- * answers in the order they are ready, idle connections closed
- * (--tcp-idle), a bound on the questions in flight per connection and on
- * connections per client and in all (clients.h).
+ * answers in the order they are ready, a bound on the questions in flight
+ * per connection and on connections per client and in all (clients.h),
+ * clients outside --allow closed at accept.  A connection must bring a
+ * whole question within --tcp-idle of being accepted, of its last question
+ * or of its last answer going out (bytes of a question do not count, or a
+ * byte a second would hold it), or be closed.  A client that does not
+ * read its answers is read no more until they went out (section 6.2.2:
+ * backpressure), and closed after --tcp-idle without progress, or at once
+ * when the answers to questions it already asked pass TCP_MAX_QUEUED: a
+ * connection costs at most TCP_MAX_QUEUED + TCP_MAX_QUESTION bytes, whatever
+ * the client does.
  */
 #include "config.h"
 
@@ -24,6 +32,7 @@
 #include <unbound.h>
 
 #include "answer.h"
+#include "acl.h"
 #include "cache.h"
 #include "clients.h"
 #include "listen.h"
@@ -38,7 +47,10 @@
 #define UDP_IN_MAX	4096	/* longer questions are not questions */
 #define CTL_LEN		CMSG_SPACE(sizeof(struct in6_pktinfo))
 #define TCP_MAX_INFLIGHT 64	/* questions per connection */
-#define TCP_MAX_QUEUED	(1024 * 1024)	/* unsent bytes per connection */
+#define TCP_PAUSE_QUEUED (16 * 1024)	/* unsent bytes: read no question */
+#define TCP_MAX_QUEUED	(TCP_PAUSE_QUEUED + 2 + ANSWER_MAX_WIRE)
+				/* unsent bytes: the client reads nothing, close */
+#define TCP_MAX_QUESTION UDP_IN_MAX	/* longer messages are not questions */
 
 struct udp_sock {
 	struct worker		*w;
@@ -75,6 +87,7 @@ struct tcp_conn {
 	size_t			 queued;
 	int			 pending;	/* questions in flight */
 	int			 closed, eof, busy;
+	int			 wrote;		/* since the idle timer started */
 	int32_t			 client;	/* clients_take() bucket */
 	struct sockaddr_storage	 peer;
 	socklen_t		 peerlen;
@@ -302,6 +315,28 @@ conn_check_done(struct tcp_conn *c)
 		conn_close(c);
 }
 
+/* (Re)start the time the client has to bring a whole question. */
+static void
+conn_idle_start(struct tcp_conn *c)
+{
+	struct timeval idle = { c->w->cfg->tcp_idle, 0 };
+
+	if (c->closed)
+		return;
+	c->wrote = 0;
+	evtimer_add(&c->idle, &idle);
+}
+
+/* Whether to read questions: not when the client does not read answers. */
+static int
+conn_may_read(const struct tcp_conn *c)
+{
+	return !c->closed && !c->eof && c->pending < TCP_MAX_INFLIGHT &&
+	    c->queued < TCP_PAUSE_QUEUED;
+}
+
+static void conn_resume(struct tcp_conn *c);
+
 static int
 conn_queue(struct tcp_conn *c, const uint8_t *data, size_t len)
 {
@@ -370,8 +405,9 @@ conn_write(evutil_socket_t fd, short what, void *arg)
 			return;
 		if (n == -1) {
 			conn_close(c);
-			return;
+			goto out;
 		}
+		c->wrote = 1;
 		ch->off += (size_t)n;
 		c->queued -= (size_t)n;
 		if (ch->off < ch->len)
@@ -381,7 +417,12 @@ conn_write(evutil_socket_t fd, short what, void *arg)
 	}
 	c->out_tail = NULL;
 	event_del(&c->wev);
+	if (c->pending == 0)
+		conn_idle_start(c);	/* idle from now on */
+	conn_resume(c);
 	conn_check_done(c);
+out:
+	conn_maybe_free(c);
 }
 
 /* Answer the complete questions in the input buffer. */
@@ -395,9 +436,12 @@ conn_process(struct tcp_conn *c)
 	to.tcp = c;
 	memcpy(&to.peer, &c->peer, c->peerlen);
 	to.peerlen = c->peerlen;
-	while (!c->closed && c->pending < TCP_MAX_INFLIGHT &&
-	    c->inlen - off >= 2) {
+	while (conn_may_read(c) && c->inlen - off >= 2) {
 		mlen = (size_t)c->in[off] << 8 | c->in[off + 1];
+		if (mlen > TCP_MAX_QUESTION) {
+			conn_close(c);
+			return;
+		}
 		if (c->inlen - off < 2 + mlen)
 			break;
 		c->pending++;
@@ -412,15 +456,30 @@ conn_process(struct tcp_conn *c)
 	}
 	memmove(c->in, c->in + off, c->inlen - off);
 	c->inlen -= off;
-	if (c->pending >= TCP_MAX_INFLIGHT)
-		event_del(&c->rev);	/* resumes in worker_reply() */
+	if (off > 0)
+		conn_idle_start(c);	/* a whole question came */
+	if (!conn_may_read(c))
+		event_del(&c->rev);	/* until conn_resume() */
+}
+
+/* Read questions again once what stopped it is gone, buffered ones first. */
+static void
+conn_resume(struct tcp_conn *c)
+{
+	if (!conn_may_read(c) || event_pending(&c->rev, EV_READ, NULL))
+		return;
+	event_add(&c->rev, NULL);
+	if (!c->busy) {
+		c->busy = 1;
+		conn_process(c);
+		c->busy = 0;
+	}
 }
 
 static void
 conn_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct tcp_conn		*c = arg;
-	struct timeval		 idle = { c->w->cfg->tcp_idle, 0 };
 	ssize_t			 n;
 	size_t			 want;
 	uint8_t			*p;
@@ -449,7 +508,6 @@ conn_read(evutil_socket_t fd, short what, void *arg)
 		goto out;
 	}
 	c->inlen += (size_t)n;
-	evtimer_add(&c->idle, &idle);
 	c->busy = 1;
 	conn_process(c);
 	c->busy = 0;
@@ -461,12 +519,12 @@ static void
 conn_idle(evutil_socket_t fd, short what, void *arg)
 {
 	struct tcp_conn	*c = arg;
-	struct timeval	 idle = { c->w->cfg->tcp_idle, 0 };
 
 	(void)fd;
 	(void)what;
-	if (c->pending > 0 || c->out != NULL) {
-		evtimer_add(&c->idle, &idle);
+	/* the upstream is bounded by --timeout; a client's reading is not */
+	if (c->pending > 0 || (c->out != NULL && c->wrote)) {
+		conn_idle_start(c);
 		return;
 	}
 	conn_close(c);
@@ -496,7 +554,6 @@ tcp_accept(evutil_socket_t fd, short what, void *arg)
 	struct tcp_listener	*tl = arg;
 	struct worker		*w = tl->w;
 	struct tcp_conn		*c;
-	struct timeval		 idle = { w->cfg->tcp_idle, 0 };
 	struct sockaddr_storage	 peer;
 	socklen_t		 plen;
 	int32_t			 client;
@@ -512,7 +569,9 @@ tcp_accept(evutil_socket_t fd, short what, void *arg)
 				shed_connection(w, fd);
 			return;
 		}
-		if ((client = clients_take(w->shared->tcp,
+		/* answered REFUSED over UDP; over TCP it would hold a slot */
+		if (!acl_allows_peer(&w->cfg->acl, (struct sockaddr *)&peer) ||
+		    (client = clients_take(w->shared->tcp,
 		    (struct sockaddr *)&peer)) == -1) {
 			close(s);
 			continue;
@@ -533,7 +592,7 @@ tcp_accept(evutil_socket_t fd, short what, void *arg)
 		    conn_write, c);
 		evtimer_assign(&c->idle, w->base, conn_idle, c);
 		event_add(&c->rev, NULL);
-		evtimer_add(&c->idle, &idle);
+		conn_idle_start(c);
 		c->next = w->conns;
 		if (w->conns != NULL)
 			w->conns->prev = c;
@@ -559,14 +618,9 @@ worker_reply(struct worker *w, const struct reply_to *to, const uint8_t *buf,
 	c->pending--;
 	if (buf != NULL)
 		conn_send(c, buf, len);
-	if (!c->closed && !c->eof && c->pending == TCP_MAX_INFLIGHT - 1) {
-		event_add(&c->rev, NULL);
-		if (!c->busy) {
-			c->busy = 1;
-			conn_process(c);
-			c->busy = 0;
-		}
-	}
+	if (c->pending == 0 && c->out == NULL)
+		conn_idle_start(c);	/* idle from now on */
+	conn_resume(c);
 	conn_check_done(c);
 	conn_maybe_free(c);
 }
