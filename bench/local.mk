@@ -48,3 +48,7 @@ bench-fairness: $(sbin_PROGRAMS)
 .PHONY: bench bench-engine bench-regex bench-answer bench-shim \
 	bench-resolver bench-soak bench-fairness
 EXTRA_DIST += bench/engine.sh bench/gen-rules.sh
+# bench-tcp-greedy: mxshimd's memory under TCP clients that read no answer
+bench-tcp-greedy: $(sbin_PROGRAMS)
+	$(SHELL) $(srcdir)/bench/resolver/tcp_greedy.sh $(BENCH_ARGS)
+.PHONY: bench-tcp-greedy

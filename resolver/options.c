@@ -88,7 +88,8 @@ usage(FILE *f)
 "  --max-rules-lines N     refuse a rules file of more lines (default 2000000)\n"
 "  --tcp-max-conn N        open TCP connections in all (default 1024)\n"
 "  --tcp-client-conn N     open TCP connections per client (default 128)\n"
-"  --tcp-idle SECONDS      close TCP connections idle that long (default 10)\n"
+"  --tcp-idle SECONDS      close a TCP connection with no whole question nor\n"
+"                          answer sent for that long (default 10)\n"
 "  --client-inflight N     questions per client waiting for real DNS; more\n"
 "                          are answered SERVFAIL at once (default 64)\n"
 "See mxshimd(8).\n");

@@ -11,16 +11,19 @@
  * whole question within --tcp-idle of being accepted, of its last question
  * or of its last answer going out (bytes of a question do not count, or a
  * byte a second would hold it), or be closed.  A client that does not
- * read its answers is read no more until they went out (section 6.2.2:
- * backpressure), and closed after --tcp-idle without progress, or at once
- * when the answers to questions it already asked pass TCP_MAX_QUEUED: a
- * connection costs at most TCP_MAX_QUEUED + TCP_MAX_QUESTION bytes, whatever
- * the client does.
+ * read its answers is read no more until they went out (backpressure),
+ * and closed after --tcp-idle without progress, or at once when the
+ * answers to questions it already asked pass TCP_MAX_QUEUED: a connection
+ * costs at most TCP_MAX_QUEUED + TCP_MAX_QUESTION bytes, whatever the
+ * client does, and the memory goes back to the system (tick_cb()).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +107,15 @@ static _Thread_local struct {
 
 /* The answer being built for an incoming question. */
 static _Thread_local uint8_t answer_buf[ANSWER_MAX_WIRE];
+
+/*
+ * TCP buffers this worker freed since it last gave memory back, and that
+ * count a second ago: glibc keeps what a thread frees in that thread's
+ * arena, so what greedy clients made us queue would stay in use after
+ * they left.
+ */
+static _Thread_local size_t tcp_freed, tcp_freed_before;
+#define TRIM_AFTER	(1024 * 1024)
 
 /* ---- UDP -------------------------------------------------------------- */
 
@@ -282,6 +294,7 @@ conn_close(struct tcp_conn *c)
 	close(c->fd);
 	while ((ch = c->out) != NULL) {
 		c->out = ch->next;
+		tcp_freed += ch->len;
 		free(ch);
 	}
 	c->out_tail = NULL;
@@ -303,6 +316,7 @@ conn_maybe_free(struct tcp_conn *c)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	clients_give(w->shared->tcp, c->client);
+	tcp_freed += c->incap;
 	free(c->in);
 	free(c);
 }
@@ -413,6 +427,7 @@ conn_write(evutil_socket_t fd, short what, void *arg)
 		if (ch->off < ch->len)
 			return;
 		c->out = ch->next;
+		tcp_freed += ch->len;
 		free(ch);
 	}
 	c->out_tail = NULL;
@@ -642,9 +657,28 @@ worker_ruleset(struct worker *w)
 }
 
 /*
+ * Give what TCP connections freed back to the system, once a megabyte was
+ * freed or a second after the last free: the buffers of many connections
+ * share pages, so the last few to go can free more than their size.
+ */
+static void
+trim_tcp_memory(void)
+{
+	if (tcp_freed == 0 ||
+	    (tcp_freed < TRIM_AFTER && tcp_freed != tcp_freed_before)) {
+		tcp_freed_before = tcp_freed;
+		return;
+	}
+	tcp_freed = tcp_freed_before = 0;
+#ifdef __GLIBC__
+	(void)malloc_trim(0);
+#endif
+}
+
+/*
  * Once a second: move to a newer rule set even when no MX question comes,
  * so that an idle worker does not keep a retired set (a million rules)
- * alive.
+ * alive; give back the memory of TCP queues.
  */
 static void
 tick_cb(evutil_socket_t fd, short what, void *arg)
@@ -652,6 +686,7 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)worker_ruleset(arg);
+	trim_tcp_memory();
 }
 
 static void

@@ -6,17 +6,18 @@
 #
 # mxshimd (2 threads, --tcp-max-conn CONNECTIONS, no per-client limit,
 # --tcp-idle longer than the run) answers from the rules of the resolver
-# tests; tests/integration/tcp_hold.py opens CONNECTIONS (default 1024)
-# connections from 127.0.0.2 with a 4 KiB receive buffer and sends
-# "bigmx.example MX" (a 600-byte answer for a 33-byte question) as fast as
-# mxshimd takes them for SECONDS (default 10), reading nothing.  The
+# tests and greedy.example (nine MX hosts: a 490-byte answer, kept
+# prebuilt, for a 34-byte question); tests/helpers/tcp_hold.py opens
+# CONNECTIONS (default 1024) connections from 127.0.0.2 with a 4 KiB
+# receive buffer and asks "greedy.example MX" as fast as mxshimd takes the
+# questions for SECONDS (default 20), reading nothing.  The
 # table has mxshimd's resident memory before, the most seen during, and
 # 3 s after the clients closed, and how many connections mxshimd closed.
 # With -b, the binary MXSHIMD (a build before a change) is measured too.
 # Results: bench/out/tcp_greedy/results.md.  Only loopback is used.
 set -eu
 N=1024
-DUR=10
+DUR=20
 BEFORE=""
 while getopts b:l:n: o; do
 	case $o in
@@ -34,6 +35,9 @@ command -v unbound >/dev/null || { echo "missing: unbound" >&2; exit 1; }
 OUT="$TOP/bench/out/tcp_greedy"
 mkdir -p "$OUT"
 resolver_rules "$T_DIR/rules.conf"
+for i in 1 2 3 4 5 6 7 8 9; do
+	echo "greedy.example a-long-relay-host-name-number-0$i.relay.example"
+done >>"$T_DIR/rules.conf"
 resolver_zones "$T_DIR/zones.conf"
 UP=$(t_port)
 t_unbound "$UP" "$T_DIR/zones.conf" || { echo "unbound did not start" >&2
@@ -51,8 +55,8 @@ one() {	# one NAME BINARY
 	t_mxshimd "$P" "$T_DIR/rules.conf" --upstream "127.0.0.1@$UP" \
 	    --tcp-max-conn "$N" --tcp-client-conn 0 --tcp-idle $((DUR + 30))
 	MXSHIMD=$bin
-	python3 "$TOP/tests/integration/tcp_hold.py" "$P" 127.0.0.2 "$N" \
-	    "$DUR" greedy "$MXSHIMD_PID" >"$OUT/$1.out" 2>&1
+	python3 "$TOP/tests/helpers/tcp_hold.py" "$P" 127.0.0.2 "$N" \
+	    "$DUR" greedy "$MXSHIMD_PID" greedy.example >"$OUT/$1.out" 2>&1
 	kill "$MXSHIMD_PID" 2>/dev/null || :
 	wait "$MXSHIMD_PID" 2>/dev/null || :
 	f="$OUT/$1.out"

@@ -12,9 +12,10 @@ and prints "closed K" (closed by the server meanwhile) and
   silent  (default) send nothing;
   drip    send the length of a 512-byte question, then one byte of it
           every 0.25 s, never the whole question (a slow client);
+  huge    send the length of a 65535-byte message, then nothing;
   ask     send a whole question every 0.5 s and read its answer (an
-          ordinary client keeping its connection); also prints
-          "answered K", the questions answered;
+          ordinary client keeping its connection); also prints "asked K"
+          and "answered K", the questions sent and answered;
   greedy  send pipelined questions for NAME (default bigmx.example) MX
           as fast as the server takes them, and read no answer, with a
           small receive buffer; also prints "asked K", the questions sent,
@@ -79,14 +80,15 @@ def drip(socks, tick):
             pass
 
 
-def ask(socks, answered):
-    """One whole question on each connection; count the answers."""
+def ask(socks, count):
+    """One whole question on each connection; count them and the answers."""
     for s in socks:
         try:
+            count[0] += 1
             s.sendall(ASK)
             s.settimeout(2)
             if len(s.recv(4096)) > 0:
-                answered[0] += 1
+                count[1] += 1
         except OSError:
             pass
 
@@ -149,11 +151,14 @@ def main():
                 raise
         socks.append(s)
     print("connected", len(socks), flush=True)
+    if mode == "huge":
+        for s in socks:
+            s.send(struct.pack("!H", 65535))
     time.sleep(0.5)
     live = [s for s in socks if not closed_by_server(s)]
     print("open", len(live), flush=True)
     end = time.monotonic() + hold
-    peak, answered, tick = [rss_kib(pid) if pid else 0], [0], 0
+    peak, count, tick = [rss_kib(pid) if pid else 0], [0, 0], 0
     if mode == "greedy":
         asked, stalled = greedy(live, name, end, pid, peak)
         print("asked", asked, flush=True)
@@ -164,7 +169,7 @@ def main():
             tick += 1
             time.sleep(0.25)
         elif mode == "ask":
-            ask(live, answered)
+            ask(live, count)
             time.sleep(0.5)
         else:
             time.sleep(0.1)
@@ -172,7 +177,8 @@ def main():
             peak[0] = max(peak[0], rss_kib(pid))
     left = [s for s in live if not closed_by_server(s)]
     if mode == "ask":
-        print("answered", answered[0], flush=True)
+        print("asked", count[0], flush=True)
+        print("answered", count[1], flush=True)
     print("closed", len(live) - len(left), flush=True)
     print("open_at_end", len(left), flush=True)
     for s in socks:

@@ -102,19 +102,22 @@ t_is "$(sed -n 's/^open_at_end //p' "$T_DIR/drip.out")" "0" \
 $HOLD "$P2" 127.0.0.2 3 3 ask >"$T_DIR/ask.out" 2>&1
 t_is "$(sed -n 's/^open_at_end //p' "$T_DIR/ask.out")" "3" \
     "--tcp-idle 1: connections asking a whole question every 0.5 s are kept"
-t_like "$(sed -n 's/^answered //p' "$T_DIR/ask.out")" "^(1[5-9]|2[0-9])$" \
-    "... and their questions answered"
+t_like "$(sed -n 's/^asked //p' "$T_DIR/ask.out")" "^([6-9]|[1-9][0-9])$" \
+    "... each asking twice or more"
+t_is "$(sed -n 's/^answered //p' "$T_DIR/ask.out")" \
+    "$(sed -n 's/^asked //p' "$T_DIR/ask.out")" \
+    "... and every question answered"
 
 # clients outside --allow: closed at accept, never counted
 P3=$(t_port)
 t_mxshimd "$P3" "$T_DIR/rules.conf" --upstream "127.0.0.1@$UP" \
     --allow 127.0.0.0/30 --tcp-client-conn 4 --tcp-max-conn 6 --tcp-idle 30
-$HOLD "$P3" 127.0.0.5 8 2 >"$T_DIR/acl.out" 2>&1 &
+$HOLD "$P3" 127.0.0.5 8 5 >"$T_DIR/acl.out" 2>&1 &
 acl=$!
 T_PIDS="$T_PIDS $acl"
 t_is "$(wait_line "$T_DIR/acl.out" open)" "0" \
     "--allow 127.0.0.0/30: 127.0.0.5's TCP connections are closed at accept"
-t_is "$(python3 "$TOP/tests/integration/tcp_hold.py" "$P3" 127.0.0.3 6 0 |
+t_is "$(python3 "$TOP/tests/helpers/tcp_hold.py" "$P3" 127.0.0.3 6 0 |
     sed -n 's/^open //p')" "4" \
     "... and take no slot: 127.0.0.3 still gets --tcp-client-conn 4 of --tcp-max-conn 6"
 t_like "$(t_dig "$P3" -b 127.0.0.5 partner.example MX)" "status: REFUSED" \
@@ -133,18 +136,26 @@ done; } >"$T_DIR/greedy.conf"
 P4=$(t_port)
 t_mxshimd "$P4" "$T_DIR/greedy.conf" --upstream "127.0.0.1@$UP" \
     --tcp-client-conn 0 --tcp-max-conn 64 --tcp-idle 30
+$HOLD "$P4" 127.0.0.2 3 0 huge >"$T_DIR/huge.out" 2>&1
+t_is "$(sed -n 's/^open //p' "$T_DIR/huge.out")" "0" \
+    "a TCP message announcing 65535 bytes is no question: closed at once"
 $HOLD "$P4" 127.0.0.2 64 6 greedy "$MXSHIMD_PID" greedy.example \
     >"$T_DIR/greedy.out" 2>&1
 g() { sed -n "s/^$1 //p" "$T_DIR/greedy.out"; }
 t_ok $(( $(g asked) < 200000 )) \
-    "64 greedy connections sent $(g asked) 490-byte answers' worth of questions"
+    "64 greedy connections asked $(g asked) questions (490-byte answers), reading none"
 t_is "$(g stalled)" "64" \
     "... mxshimd stopped reading every one of them"
 t_is "$(g closed)" "0" "... without closing them (--tcp-idle 30)"
-t_ok $(( $(g rss_peak) - $(g rss_start) > 16384 )) \
-    "... its memory grew $(( ($(g rss_peak) - $(g rss_start)) / 1024 )) MB, under 16 MB"
-t_ok $(( $(g rss_end) - $(g rss_start) > 4096 )) \
-    "... and $(( ($(g rss_end) - $(g rss_start)) / 1024 )) MB over the start 3 s after they left, under 4 MB"
+if [ -n "$MXSHIMD_WRAPPER$(t_asan_runtime)" ]; then
+	# a comment, not a pass: the allocator is not glibc's
+	echo "# SKIP mxshimd's memory: it runs under valgrind or ASan"
+else
+	t_ok $(( $(g rss_peak) - $(g rss_start) > 16384 )) \
+	    "... its memory grew $(( ($(g rss_peak) - $(g rss_start)) / 1024 )) MB, under 16 MB"
+	t_ok $(( $(g rss_end) - $(g rss_start) > 4096 )) \
+	    "... and $(( ($(g rss_end) - $(g rss_start)) / 1024 )) MB over the start 3 s after they left, under 4 MB"
+fi
 t_is "$(mx "$P4" partner.example +tcp)" "10 smtp.myisp.example.;" \
     "... and every connection was counted back (--tcp-max-conn 64)"
 $HOLD "$P2" 127.0.0.2 8 3 greedy >"$T_DIR/greedy2.out" 2>&1
