@@ -34,8 +34,8 @@
 #include <event2/event_struct.h>
 #include <unbound.h>
 
-#include "answer.h"
 #include "acl.h"
+#include "answer.h"
 #include "cache.h"
 #include "clients.h"
 #include "listen.h"

@@ -11,8 +11,10 @@
 # CONNECTIONS (default 1024) connections from 127.0.0.2 with a 4 KiB
 # receive buffer and asks "greedy.example MX" as fast as mxshimd takes the
 # questions for SECONDS (default 20), reading nothing.  The
-# table has mxshimd's resident memory before, the most seen during, and
-# 3 s after the clients closed, and how many connections mxshimd closed.
+# table has mxshimd's resident memory before, the most seen during, 3 s
+# and 10 s after the clients closed, how many connections mxshimd closed
+# and on how many it stopped reading (the client could send nothing in
+# the last second).
 # With -b, the binary MXSHIMD (a build before a change) is measured too.
 # Results: bench/out/tcp_greedy/results.md.  Only loopback is used.
 set -eu
@@ -55,19 +57,21 @@ one() {	# one NAME BINARY
 	t_mxshimd "$P" "$T_DIR/rules.conf" --upstream "127.0.0.1@$UP" \
 	    --tcp-max-conn "$N" --tcp-client-conn 0 --tcp-idle $((DUR + 30))
 	MXSHIMD=$bin
-	python3 "$TOP/tests/helpers/tcp_hold.py" "$P" 127.0.0.2 "$N" \
-	    "$DUR" greedy "$MXSHIMD_PID" greedy.example >"$OUT/$1.out" 2>&1
+	TCP_HOLD_LATER=10 python3 "$TOP/tests/helpers/tcp_hold.py" "$P" \
+	    127.0.0.2 "$N" "$DUR" greedy "$MXSHIMD_PID" greedy.example \
+	    >"$OUT/$1.out" 2>&1
 	kill "$MXSHIMD_PID" 2>/dev/null || :
 	wait "$MXSHIMD_PID" 2>/dev/null || :
 	f="$OUT/$1.out"
 	echo "| $1 | $N | $(figure "$f" asked) | $(figure "$f" rss_start) |" \
 	    "$(figure "$f" rss_peak) | $(figure "$f" rss_end) |" \
-	    "$(figure "$f" closed) |"
+	    "$(figure "$f" rss_later) | $(figure "$f" closed) |" \
+	    "$(figure "$f" stalled) |"
 }
 
 {
-	echo "| mxshimd | connections | questions sent | RSS before | RSS peak | RSS 3 s after | closed by mxshimd |"
-	echo "|---|---|---|---|---|---|---|"
+	echo "| mxshimd | connections | questions sent | RSS before | RSS peak | RSS 3 s after | 10 s after | closed by mxshimd | not read |"
+	echo "|---|---|---|---|---|---|---|---|---|"
 	[ -z "$BEFORE" ] || one before "$BEFORE"
 	one now "$MXSHIMD"
 } | tee "$OUT/results.md"

@@ -24,11 +24,13 @@ and prints "closed K" (closed by the server meanwhile) and
 
 With PID, the resident memory of that process in KiB is printed as
 "rss_start K" (before connecting), "rss_peak K" (the most seen while the
-connections are held) and "rss_end K" (3 s after they are closed).
+connections are held) and "rss_end K" (3 s after they are closed), and
+with TCP_HOLD_LATER=S in the environment "rss_later K" (S s after).
 A connection the server refused or closed shows as closed; nothing is
 checked: the shell test does that, and asks with dig meanwhile.
 """
 import errno
+import os
 import resource
 import select
 import socket
@@ -187,6 +189,10 @@ def main():
         print("rss_peak", peak[0], flush=True)
         time.sleep(3)
         print("rss_end", rss_kib(pid), flush=True)
+        later = float(os.environ.get("TCP_HOLD_LATER", "0"))
+        if later > 3:
+            time.sleep(later - 3)
+            print("rss_later", rss_kib(pid), flush=True)
 
 
 if __name__ == "__main__":
