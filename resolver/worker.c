@@ -54,6 +54,7 @@
 #define TCP_MAX_QUEUED	(TCP_PAUSE_QUEUED + 2 + ANSWER_MAX_WIRE)
 				/* unsent bytes: the client reads nothing, close */
 #define TCP_MAX_QUESTION UDP_IN_MAX	/* longer messages are not questions */
+#define TCP_SNDBUF	(64 * 1024)	/* the kernel's share, doubled by it */
 
 struct udp_sock {
 	struct worker		*w;
@@ -596,6 +597,12 @@ tcp_accept(evutil_socket_t fd, short what, void *arg)
 			close(s);
 			continue;
 		}
+		/*
+		 * Autotuned, the kernel holds up to 4 MB of answers for a
+		 * client that does not read them before backpressure starts.
+		 */
+		(void)setsockopt(s, SOL_SOCKET, SO_SNDBUF,
+		    &(int){ TCP_SNDBUF }, sizeof(int));
 		c->w = w;
 		c->fd = s;
 		c->client = client;
