@@ -37,7 +37,7 @@ bench-regex: bench/regex_bench
 	bench/regex_bench $(BENCH_ARGS)
 bench-answer: bench/answer_bench
 	bench/answer_bench $(BENCH_ARGS)
-bench-shim: bench/resbench $(lib_LTLIBRARIES)
+bench-shim: bench/resbench $(pkglib_LTLIBRARIES)
 	$(SHELL) $(srcdir)/bench/shim/run.sh $(BENCH_ARGS)
 bench-resolver: $(sbin_PROGRAMS)
 	$(SHELL) $(srcdir)/bench/resolver/run.sh $(BENCH_ARGS)

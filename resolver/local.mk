@@ -35,4 +35,4 @@ EXTRA_DIST += tests/integration/resolver_rules.sh \
 	bench/resolver/run.sh bench/resolver/derive.awk \
 	bench/resolver/lib.sh bench/resolver/soak.sh \
 	bench/resolver/fairness.sh bench/resolver/tcp_greedy.sh \
-	examples/mxshimd.service tests/integration/resolver_zones.sh
+	tests/integration/resolver_zones.sh

@@ -5,7 +5,7 @@
 # and the old GLIBC_2.2.5 names).  Only the hooks are exported: the shim's
 # own code is built with hidden visibility and the engine's archives are
 # linked with --exclude-libs, so nothing else leaks into the program.
-lib_LTLIBRARIES += shim/libmxshim.la
+pkglib_LTLIBRARIES = shim/libmxshim.la
 shim_libmxshim_la_SOURCES = shim/shim.h shim/real.c shim/config.c \
 	shim/decide.c shim/res.c shim/addr.c shim/portmap.c
 shim_libmxshim_la_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS) -fvisibility=hidden

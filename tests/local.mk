@@ -16,7 +16,7 @@ tests_unit_test_answer_LDADD = answer/libanswer.la rules/librules.la \
 tests_unit_test_rules_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
 
 # Build every test program without running anything: tests/run does that.
-check-build: check-criterion $(check_PROGRAMS) $(bin_PROGRAMS) $(sbin_PROGRAMS) $(lib_LTLIBRARIES)
+check-build: check-criterion $(check_PROGRAMS) $(bin_PROGRAMS) $(sbin_PROGRAMS) $(lib_LTLIBRARIES) $(pkglib_LTLIBRARIES)
 .PHONY: check-build
 include $(srcdir)/tests/shim/local.mk
 UNIT_TESTS += tests/unit/test_import	# its sources: convert/local.mk
