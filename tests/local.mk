@@ -41,3 +41,12 @@ check-local: check-criterion
 .PHONY: check-criterion
 # the test helpers not listed beside the tests that use them
 EXTRA_DIST += tests/helpers/pf.sh tests/helpers/exim.sh
+# what tests/run needs in a tarball (other folders list their own scripts)
+EXTRA_DIST += tests/run tests/lib.sh \
+	tests/integration/cli_check.sh tests/integration/cli_route.sh \
+	tests/integration/example.sh \
+	tests/integration/exim_preload.sh tests/integration/exim_resolver.sh \
+	tests/integration/postfix_plain.sh tests/integration/postfix_preload.sh \
+	tests/integration/postfix_resolver.sh tests/integration/package_smoke.sh \
+	tests/postfix/exim.conf.in tests/postfix/main.cf.in \
+	tests/postfix/overrides.conf tests/postfix/zones.conf

@@ -1,0 +1,169 @@
+#!/bin/sh
+# The installed Debian package (.ci/run installs it, then runs this): its
+# files, its user, its unit, and mxshimd from /usr/sbin started the way
+# the installed unit starts it (its ExecStart, User=, Group= and
+# AmbientCapabilities=, the options of /etc/default/mxshimd) on the
+# installed rules file, answering in a private network namespace; a reload
+# through the unit's ExecReload lines of a root:_mxshim 0640 file, a
+# refused one, and `mxshim run` finding the installed library.  Skipped
+# when the package is not installed.  No systemd is needed: PID 1 of a CI
+# machine or container is often something else.
+TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
+UNIT=/lib/systemd/system/mxshimd.service
+RULES=/etc/mxshim/overrides.conf
+
+if [ -z "${PKG_IN_NS:-}" ]; then
+	dpkg-query -W -f '${Status}' mxshim 2>/dev/null |
+	    grep -q ' installed$' || {
+		echo "1..0 # SKIP the mxshim package is not installed"
+		exit 0
+	}
+	if [ "$(id -u)" != 0 ] || ! unshare --net --mount --pid --fork \
+	    --kill-child --mount-proc true 2>/dev/null; then
+		echo "1..0 # SKIP needs root and unshare --net --mount --pid"
+		exit 0
+	fi
+	PKG_IN_NS=1 exec unshare --net --mount --pid --fork --kill-child \
+	    --mount-proc sh "$0" "$@"
+fi
+. "$TOP/tests/lib.sh"
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+
+# --- the files, as Debian policy has them ---------------------------------
+ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null ||
+    gcc -print-multiarch)
+LIB=/usr/lib/$ma/mxshim/libmxshim.so
+for f in /usr/sbin/mxshimd /usr/bin/mxshim; do
+	t_ok "$([ -x $f ]; echo $?)" "installed: $f"
+done
+t_ok "$([ -f "$LIB" ]; echo $?)" "installed: $LIB"
+t_is "$(dpkg -L mxshim | grep -c '\.la$')" 0 "no libtool .la in the package"
+for m in man1/mxshim.1 man5/mxshim.conf.5 man8/mxshimd.8; do
+	t_ok "$([ -f /usr/share/man/$m.gz ]; echo $?)" "man page $m"
+done
+t_ok "$([ -f $UNIT ]; echo $?)" "installed: $UNIT"
+conff=$(dpkg-query -W -f '${Conffiles}' mxshim)
+for f in $RULES /etc/default/mxshimd; do
+	t_like "$conff" " $f " "$f is a conffile"
+done
+t_is "$(stat -c '%U:%G %a' $RULES 2>&1)" "root:_mxshim 640" \
+    "$RULES is root:_mxshim 0640"
+t_like "$(getent passwd _mxshim)" "^_mxshim:x:[0-9]*:[0-9]*:.*:/nonexistent:/usr/sbin/nologin$" \
+    "system user _mxshim, no home, no shell"
+uid=$(id -u _mxshim 2>/dev/null || echo 65535)
+t_ok "$([ "$uid" -lt 1000 ]; echo $?)" "_mxshim is a system user ($uid)"
+t_is "$(grep -v '^#' $RULES | grep -c .)" 0 \
+    "the shipped rules file holds comments only"
+t_like "$(mxshim check $RULES 2>&1)" ": 0 overrides, valid$" \
+    "mxshim check: the shipped file is valid"
+out=$(systemd-analyze verify $UNIT 2>&1)
+t_is "$?:$out" "0:" "systemd-analyze verify $UNIT: clean"
+
+# --- mxshimd as the unit starts it -----------------------------------------
+# The private namespace gets its own copies of the files the test changes.
+mkdir "$T_DIR/etc-mxshim"
+cp -p $RULES "$T_DIR/etc-mxshim/"
+mount --bind "$T_DIR/etc-mxshim" /etc/mxshim || t_skip_all "cannot bind /etc/mxshim"
+ip link set lo up
+ip addr add 127.0.0.2/8 dev lo 2>/dev/null
+# The "Internet": a real Unbound on 127.0.0.2@53 (t_unbound's is on
+# 127.0.0.1, where mxshimd's default is), the machine's resolver in the
+# private resolv.conf, so that mxshimd's default upstream is found.
+printf 'nameserver 127.0.0.2\n' >"$T_DIR/resolv.conf"
+mount --bind "$T_DIR/resolv.conf" /etc/resolv.conf
+cat >"$T_DIR/zones.conf" <<'EOF'
+local-zone: "partner.example." static
+local-data: "partner.example. 300 IN MX 10 mx.partner.example."
+local-data: "mx.partner.example. 300 IN A 192.0.2.10"
+EOF
+cat >"$T_DIR/unbound.conf" <<EOF
+server:
+	interface: 127.0.0.2@53
+	do-ip6: no
+	do-daemonize: no
+	use-syslog: no
+	logfile: ""
+	username: ""
+	chroot: ""
+	directory: "$T_DIR"
+	pidfile: ""
+	num-threads: 1
+	access-control: 127.0.0.0/8 allow
+	do-not-query-localhost: yes
+	module-config: "iterator"
+	local-zone: "." static
+	include: "$T_DIR/zones.conf"
+remote-control:
+	control-enable: no
+EOF
+unbound -d -c "$T_DIR/unbound.conf" >"$T_DIR/unbound.log" 2>&1 &
+T_PIDS="$T_PIDS $!"
+
+# The unit's settings, read from the installed file.
+key() { sed -n "s/^$1=//p" $UNIT; }
+user=$(key User) group=$(key Group)
+caps=$(key AmbientCapabilities | tr 'A-Z ' 'a-z,' | sed 's/cap_/+/g')
+t_is "$user:$group:$caps" "_mxshim:_mxshim:+net_bind_service" \
+    "the unit: User=_mxshim, Group=_mxshim, only CAP_NET_BIND_SERVICE"
+# as_unit COMMAND...: run it as the unit runs its commands
+as_unit() {
+	setpriv --reuid="$user" --regid="$group" --clear-groups \
+	    --inh-caps="$caps" --ambient-caps="$caps" \
+	    --bounding-set=-all,"$caps" --no-new-privs "$@"
+}
+MXSHIMD_OPTS=
+. /etc/default/mxshimd
+start=$(key ExecStart | sed "s|\$MXSHIMD_OPTS|$MXSHIMD_OPTS|")
+as_unit $start >"$T_DIR/mxshimd.log" 2>&1 &
+T_PIDS="$T_PIDS $!"
+MAINPID=$!
+t_wait_port 53 && t_wait_port 53 tcp
+t_ok $? "mxshimd from the unit's ExecStart listens on 127.0.0.1:53"
+t_is "$(ps -o user= -p $MAINPID)" _mxshim "... running as _mxshim"
+t_is "$(grep CapEff /proc/$MAINPID/status | tr -d '\t')" \
+    "CapEff:0000000000000400" "... holding CAP_NET_BIND_SERVICE alone"
+
+mx() { dig @127.0.0.1 +short $T_DIGOPTS partner.example MX; }
+t_is "$(mx)" "10 mx.partner.example." \
+    "the installed (empty) rules: the real MX is relayed"
+
+# reload: the unit's ExecReload lines, in order, as the unit's user
+reload() {
+	key ExecReload | while read -r cmd; do
+		cmd=$(echo "$cmd" | sed "s/\$MAINPID/$MAINPID/")
+		as_unit $cmd || exit 1
+	done
+}
+printf 'partner.example  relay.isp.example\n' >"$T_DIR/new.conf"
+install -m 0640 -o root -g _mxshim "$T_DIR/new.conf" $RULES.tmp
+mv $RULES.tmp $RULES
+out=$(reload 2>&1)
+t_ok $? "systemctl reload: the ExecReload lines succeed ($out)"
+t_wait_for sh -c "dig @127.0.0.1 +short $T_DIGOPTS partner.example MX |
+    grep -q relay.isp.example"
+t_is "$(mx)" "10 relay.isp.example." \
+    "after the reload, _mxshim read the root:_mxshim 0640 file"
+
+printf 'partner.example  relay.isp.example $nosuch\n' >"$T_DIR/bad.conf"
+install -m 0640 -o root -g _mxshim "$T_DIR/bad.conf" $RULES.tmp
+mv $RULES.tmp $RULES
+out=$(reload 2>&1)
+t_is "$?" 1 "a rules file with an error: the reload fails"
+t_like "$out" "^$RULES:1:[0-9]*: " "... and says FILE:LINE:COLUMN"
+sleep 0.5
+t_is "$(mx)" "10 relay.isp.example." "... the daemon kept the rules it had"
+
+install -m 0600 -o root -g root "$T_DIR/new.conf" $RULES
+out=$(reload 2>&1)
+t_is "$?" 1 "a file _mxshim cannot read: the reload fails ($out)"
+kill -0 $MAINPID 2>/dev/null
+t_ok $? "... and mxshimd is still running"
+
+# --- the preload library --------------------------------------------------
+env=$(mxshim run --rules "$T_DIR/new.conf" -- sh -c 'echo "$LD_PRELOAD"')
+t_is "$env" "$LIB" "mxshim run finds the installed library"
+t_is "$(mxshim run --rules "$T_DIR/new.conf" -- \
+    sh -c 'getent ahosts x >/dev/null; echo ok')" ok \
+    "a program runs under the installed library"
+
+t_done
