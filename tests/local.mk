@@ -48,5 +48,6 @@ EXTRA_DIST += tests/run tests/lib.sh \
 	tests/integration/exim_preload.sh tests/integration/exim_resolver.sh \
 	tests/integration/postfix_plain.sh tests/integration/postfix_preload.sh \
 	tests/integration/postfix_resolver.sh tests/integration/package_smoke.sh \
+	tests/integration/deploy_postfix.sh tests/systemctl \
 	tests/postfix/exim.conf.in tests/postfix/main.cf.in \
 	tests/postfix/overrides.conf tests/postfix/zones.conf
