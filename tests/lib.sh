@@ -210,9 +210,9 @@ t_wait_port() {
 	return 1
 }
 
-# t_unbound PORT LOCAL-DATA-FILE: start Unbound on 127.0.0.1@PORT serving
-# the local-zone/local-data lines in the file; every other name is
-# NXDOMAIN, as unknown names are on the Internet.
+# t_unbound PORT LOCAL-DATA-FILE [ADDR]: start Unbound on ADDR@PORT
+# (default 127.0.0.1) serving the local-zone/local-data lines in the file;
+# every other name is NXDOMAIN, as unknown names are on the Internet.
 # Sets UNBOUND_PID.
 t_unbound() {
 	conf="$T_DIR/unbound-$1.conf"
@@ -238,7 +238,7 @@ UBEOF
 t_unbound_server() {
 	cat <<UBEOF
 server:
-	interface: 127.0.0.1@$1
+	interface: ${3:-127.0.0.1}@$1
 	port: $1
 	do-ip6: no
 	do-daemonize: no

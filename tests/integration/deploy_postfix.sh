@@ -53,7 +53,6 @@ PF=/etc/postfix PF_LOG="$T_DIR/maillog"
 : >"$PF_LOG"
 
 # The Internet: Unbound on 127.0.0.2@53 is the machine's resolver.
-ip addr add 127.0.0.2/8 dev lo 2>/dev/null
 cat >"$T_DIR/zones.conf" <<'EOF'
 local-zone: "hosted.example." static
 local-data: "hosted.example. 300 IN MX 1 alt1.aspmx.l.google.com."
@@ -68,28 +67,8 @@ local-data: "mx.plain.example. 300 IN A 127.0.0.6"
 local-zone: "smtp.myisp.example." static
 local-data: "smtp.myisp.example. 300 IN A 127.0.0.5"
 EOF
-cat >"$T_DIR/unbound.conf" <<EOF
-server:
-	interface: 127.0.0.2@53
-	do-ip6: no
-	do-daemonize: no
-	use-syslog: no
-	logfile: ""
-	username: ""
-	chroot: ""
-	directory: "$T_DIR"
-	pidfile: ""
-	num-threads: 1
-	access-control: 127.0.0.0/8 allow
-	do-not-query-localhost: yes
-	module-config: "iterator"
-	local-zone: "." static
-	include: "$T_DIR/zones.conf"
-remote-control:
-	control-enable: no
-EOF
-unbound -d -c "$T_DIR/unbound.conf" >"$T_DIR/unbound.log" 2>&1 &
-T_PIDS="$T_PIDS $!"
+t_unbound 53 "$T_DIR/zones.conf" 127.0.0.2 ||
+    t_skip_all "unbound did not start"
 printf 'nameserver 127.0.0.2\n' >/etc/resolv.conf
 
 pf_sink relay 127.0.0.5 && pf_sink submission 127.0.0.5:587 &&

@@ -65,10 +65,9 @@ mkdir "$T_DIR/etc-mxshim"
 cp -p $RULES "$T_DIR/etc-mxshim/"
 mount --bind "$T_DIR/etc-mxshim" /etc/mxshim || t_skip_all "cannot bind /etc/mxshim"
 ip link set lo up
-ip addr add 127.0.0.2/8 dev lo 2>/dev/null
-# The "Internet": a real Unbound on 127.0.0.2@53 (t_unbound's is on
-# 127.0.0.1, where mxshimd's default is), the machine's resolver in the
-# private resolv.conf, so that mxshimd's default upstream is found.
+# The "Internet": a real Unbound on 127.0.0.2@53 (127.0.0.1 is mxshimd's
+# default), the machine's resolver in the private resolv.conf, so that
+# mxshimd's default upstream is found.
 printf 'nameserver 127.0.0.2\n' >"$T_DIR/resolv.conf"
 mount --bind "$T_DIR/resolv.conf" /etc/resolv.conf
 cat >"$T_DIR/zones.conf" <<'EOF'
@@ -76,28 +75,8 @@ local-zone: "partner.example." static
 local-data: "partner.example. 300 IN MX 10 mx.partner.example."
 local-data: "mx.partner.example. 300 IN A 192.0.2.10"
 EOF
-cat >"$T_DIR/unbound.conf" <<EOF
-server:
-	interface: 127.0.0.2@53
-	do-ip6: no
-	do-daemonize: no
-	use-syslog: no
-	logfile: ""
-	username: ""
-	chroot: ""
-	directory: "$T_DIR"
-	pidfile: ""
-	num-threads: 1
-	access-control: 127.0.0.0/8 allow
-	do-not-query-localhost: yes
-	module-config: "iterator"
-	local-zone: "." static
-	include: "$T_DIR/zones.conf"
-remote-control:
-	control-enable: no
-EOF
-unbound -d -c "$T_DIR/unbound.conf" >"$T_DIR/unbound.log" 2>&1 &
-T_PIDS="$T_PIDS $!"
+t_unbound 53 "$T_DIR/zones.conf" 127.0.0.2 ||
+    t_skip_all "unbound did not start"
 
 # The unit's own lines run it (tests/systemctl: no systemd here).
 key() { sed -n "s/^$1=//p" $UNIT; }
@@ -121,9 +100,12 @@ mx() { dig @127.0.0.1 +short $T_DIGOPTS partner.example MX; }
 t_is "$(mx)" "10 mx.partner.example." \
     "the installed (empty) rules: the real MX is relayed"
 
+# put FILE: replace the rules with FILE as an administrator would
+put() {
+	install -m 0640 -o root -g _mxshim "$1" $RULES.tmp && mv $RULES.tmp $RULES
+}
 printf 'partner.example  relay.isp.example\n' >"$T_DIR/new.conf"
-install -m 0640 -o root -g _mxshim "$T_DIR/new.conf" $RULES.tmp
-mv $RULES.tmp $RULES
+put "$T_DIR/new.conf"
 out=$(systemctl reload mxshimd 2>&1)
 t_ok $? "systemctl reload: the unit's ExecReload lines succeed"
 t_wait_for sh -c "dig @127.0.0.1 +short $T_DIGOPTS partner.example MX |
@@ -132,8 +114,7 @@ t_is "$(mx)" "10 relay.isp.example." \
     "after the reload, _mxshim read the root:_mxshim 0640 file"
 
 printf 'partner.example  relay.isp.example $nosuch\n' >"$T_DIR/bad.conf"
-install -m 0640 -o root -g _mxshim "$T_DIR/bad.conf" $RULES.tmp
-mv $RULES.tmp $RULES
+put "$T_DIR/bad.conf"
 out=$(systemctl reload mxshimd 2>&1)
 t_is "$?" 1 "a rules file with an error: the reload fails"
 t_like "$out" "^$RULES:1:[0-9]*: " "... and says FILE:LINE:COLUMN"
