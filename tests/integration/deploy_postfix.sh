@@ -4,20 +4,20 @@
 # root, against Debian's own Postfix (its master.cf with smtp chrooted,
 # /etc/postfix, /var/spool/postfix, its postfix@.service lines) and
 # mxshimd's unit, in a private network, mount and pid namespace where
-# those paths are private copies.  systemctl is tests/systemctl (no
-# systemd in the namespace); mxshim, mxshimd and the unit are the build
+# those paths are private copies.  systemctl is tests/helpers/systemctl
+# (no systemd in the namespace); mxshim, mxshimd and the unit are the build
 # tree's.  Then mail shows the recipe works: a domain hosted by Google
 # goes to the ISP relay (only if Postfix's chroot copy of resolv.conf was
 # refreshed), the partner to the relay's port 587 with its password.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$TOP/tests/postfix/pf.sh"
-pf_ns_enter "$@"
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/helpers/pf.sh"
+t_ns_enter --pid "$@"
 pf_ns_setup
 [ -x "$MXSHIMD" ] && [ -f "$TOP/etc/mxshimd.service" ] ||
-    t_skip_all "mxshimd or etc/mxshimd.service not built"
+    t_missing "resolver/mxshimd and etc/mxshimd.service (make)"
 [ -f /lib/systemd/system/postfix@.service ] ||
-    t_skip_all "Debian's postfix@.service not installed"
+    t_missing "Debian's postfix@.service (postfix)"
 
 # --- the machine before the recipe: private copies of its paths ----------
 private() {	# private DIR: a writable copy of DIR, for this namespace only
@@ -67,8 +67,7 @@ local-data: "mx.plain.example. 300 IN A 127.0.0.6"
 local-zone: "smtp.myisp.example." static
 local-data: "smtp.myisp.example. 300 IN A 127.0.0.5"
 EOF
-t_unbound 53 "$T_DIR/zones.conf" 127.0.0.2 ||
-    t_skip_all "unbound did not start"
+t_unbound 53 "$T_DIR/zones.conf" 127.0.0.2 || t_bail "unbound did not start"
 printf 'nameserver 127.0.0.2\n' >/etc/resolv.conf
 
 pf_sink relay 127.0.0.5 && pf_sink submission 127.0.0.5:587 &&
@@ -77,7 +76,7 @@ t_ok $? "smtp-sinks: the ISP relay (25 and 587), the real MX hosts"
 
 # systemctl and the programs the recipe names, from the build tree
 mkdir "$T_DIR/bin"
-ln -s "$TOP/tests/systemctl" "$T_DIR/bin/systemctl"
+ln -s "$TOP/tests/helpers/systemctl" "$T_DIR/bin/systemctl"
 ln -s "$TOP/cli/mxshim" "$T_DIR/bin/mxshim"
 export PATH="$T_DIR/bin:$PATH"
 export SYSTEMCTL_STATE="$T_DIR" SYSTEMCTL_UNITS="$TOP/etc /lib/systemd/system"

@@ -1,8 +1,8 @@
 #!/bin/sh
 # The installed Debian package (.ci/run installs it, then runs this): its
 # files, its user, its unit, and mxshimd from /usr/sbin started by the
-# installed unit's own lines (tests/systemctl: its ExecStart as User= with
-# AmbientCapabilities=, the options of /etc/default/mxshimd) on the
+# installed unit's own lines (tests/helpers/systemctl: its ExecStart as
+# User= with AmbientCapabilities=, the options of /etc/default/mxshimd) on the
 # installed rules file, answering in a private network namespace; a reload
 # (the unit's ExecReload lines) of a root:_mxshim 0640 file, a refused one,
 # and `mxshim run` finding the installed library.  Skipped when the
@@ -12,21 +12,10 @@ TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
 UNIT=/lib/systemd/system/mxshimd.service
 RULES=/etc/mxshim/overrides.conf
 
-if [ -z "${PKG_IN_NS:-}" ]; then
-	dpkg-query -W -f '${Status}' mxshim 2>/dev/null |
-	    grep -q ' installed$' || {
-		echo "1..0 # SKIP the mxshim package is not installed"
-		exit 0
-	}
-	if [ "$(id -u)" != 0 ] || ! unshare --net --mount --pid --fork \
-	    --kill-child --mount-proc true 2>/dev/null; then
-		echo "1..0 # SKIP needs root and unshare --net --mount --pid"
-		exit 0
-	fi
-	PKG_IN_NS=1 exec unshare --net --mount --pid --fork --kill-child \
-	    --mount-proc sh "$0" "$@"
-fi
 . "$TOP/tests/lib.sh"
+dpkg-query -W -f '${Status}' mxshim 2>/dev/null | grep -q ' installed$' ||
+    t_skip_all "the mxshim package is not installed"
+t_ns_enter --pid "$@"
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
 # --- the files, as Debian policy has them ---------------------------------
@@ -75,16 +64,15 @@ local-zone: "partner.example." static
 local-data: "partner.example. 300 IN MX 10 mx.partner.example."
 local-data: "mx.partner.example. 300 IN A 192.0.2.10"
 EOF
-t_unbound 53 "$T_DIR/zones.conf" 127.0.0.2 ||
-    t_skip_all "unbound did not start"
+t_unbound 53 "$T_DIR/zones.conf" 127.0.0.2 || t_bail "unbound did not start"
 
-# The unit's own lines run it (tests/systemctl: no systemd here).
+# The unit's own lines run it (tests/helpers/systemctl: no systemd here).
 key() { sed -n "s/^$1=//p" $UNIT; }
 t_is "$(key User):$(key Group):$(key AmbientCapabilities)" \
     "_mxshim:_mxshim:CAP_NET_BIND_SERVICE" \
     "the unit: User=_mxshim, Group=_mxshim, only CAP_NET_BIND_SERVICE"
 export SYSTEMCTL_STATE="$T_DIR"
-systemctl() { "$TOP/tests/systemctl" "$@"; }
+systemctl() { "$TOP/tests/helpers/systemctl" "$@"; }
 systemctl start mxshimd >"$T_DIR/mxshimd.log" 2>&1
 MAINPID=$(cat "$T_DIR/mxshimd.pid")
 T_PIDS="$T_PIDS $MAINPID"
