@@ -217,7 +217,7 @@ t_wait_port() {
 t_unbound() {
 	conf="$T_DIR/unbound-$1.conf"
 	{
-		t_unbound_server "$1"
+		t_unbound_server "$1" "${3:-}"
 		cat <<UBEOF
 	do-not-query-localhost: yes
 	local-zone: "." static
@@ -232,13 +232,13 @@ UBEOF
 	t_wait_port "$1"
 }
 
-# t_unbound_server PORT: the server: clause every test's Unbound starts
-# from: 127.0.0.1@PORT, in the foreground, one thread, files in $T_DIR,
-# no validation.
+# t_unbound_server PORT [ADDR]: the server: clause every test's Unbound
+# starts from: ADDR@PORT (default 127.0.0.1), in the foreground, one
+# thread, files in $T_DIR, no validation.
 t_unbound_server() {
 	cat <<UBEOF
 server:
-	interface: ${3:-127.0.0.1}@$1
+	interface: ${2:-127.0.0.1}@$1
 	port: $1
 	do-ip6: no
 	do-daemonize: no
