@@ -13,7 +13,7 @@
 # package apt could install only by removing another (Postfix where exim4
 # or sendmail is the MTA) is left out with a message, and the tests that
 # need it report themselves skipped.  Exim is never installed: its tests
-# unpack a private copy (tests/postfix/exim.sh).
+# unpack a private copy (tests/helpers/exim.sh).
 set -e
 cd "$(dirname "$0")"
 

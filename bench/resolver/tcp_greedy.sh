@@ -32,7 +32,7 @@ while getopts b:l:n: o; do
 done
 command -v unbound >/dev/null || { echo "missing: unbound" >&2; exit 1; }
 . "$(dirname "$0")/../../tests/lib.sh"
-. "$TOP/tests/integration/resolver_env.inc"
+. "$TOP/tests/helpers/resolver.sh"
 [ -x "$MXSHIMD" ] || { echo "build first: make" >&2; exit 1; }
 OUT="$TOP/bench/out/tcp_greedy"
 mkdir -p "$OUT"
