@@ -155,6 +155,23 @@ int answer_patch(uint8_t *ans, size_t len, const struct answer_question *q,
     size_t limit);
 
 /*
+ * The answer for one client made from an upstream answer (mxshimd relays
+ * every question the rules do not answer): the client's ID, its question
+ * bytes (0x20 case kept), RD and CD copied, RA set, AA and AD cleared
+ * (mxshimd is neither authoritative nor validating), the upstream's RCODE,
+ * an OPT record only when the client sent one, DNSSEC records only when it
+ * set DO (RFC 3225), and the size limit applied: the additional section is
+ * dropped first (RFC 2181 9), then the answer is cut to header and
+ * question with TC set.  pkt (len bytes, untrusted) is the upstream packet
+ * as libunbound gives it; limit is answer_udp_limit() or ANSWER_MAX_WIRE
+ * for TCP.  Returns the length written to out, or -1 when pkt cannot be
+ * read or does not answer q's question (the caller sends SERVFAIL).
+ * Allocates only when DNSSEC records must go (the packet is rebuilt).
+ */
+int answer_relay(const struct answer_question *q, const uint8_t *pkt,
+    size_t len, size_t limit, uint8_t *out, size_t cap);
+
+/*
  * Storage for one real MX RRset read from the wire: the strings that a
  * struct rules_real_rrset points at.
  */

@@ -44,6 +44,25 @@ ascii_lower(uint8_t c)
 	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + ('a' - 'A')) : c;
 }
 
+/*
+ * The header of every answer to q, at h (LDNS_HEADER_SIZE bytes): q's ID,
+ * QR and RA set, RD and CD copied from q, opcode QUERY, AA and AD clear,
+ * TC when tc is set, the low 4 bits of rcode, QDCOUNT 1 and the given
+ * counts.  (answer/build.c)
+ */
+struct answer_question;
+void wire_header(uint8_t *h, const struct answer_question *q, int rcode,
+    int tc, uint16_t an, uint16_t ns, uint16_t ar);
+
+/*
+ * Our OPT record at out (ANSWER_OPT_LEN bytes): root owner, 1232 bytes,
+ * the extended RCODE bits ext_rcode, version 0, q's DO bit copied (RFC
+ * 3225; nothing is signed, so nothing else changes with it), no options.
+ * Returns ANSWER_OPT_LEN.  (answer/build.c)
+ */
+size_t wire_opt(uint8_t *out, const struct answer_question *q,
+    uint8_t ext_rcode);
+
 /* An ldns_buffer over caller memory: no allocation, fixed size. */
 void buffer_over(ldns_buffer *b, void *data, size_t size);
 

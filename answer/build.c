@@ -147,18 +147,41 @@ wr_name(struct writer *w, const uint8_t *wire)
 		wr_bytes(w, "", 1);
 }
 
+void
+wire_header(uint8_t *h, const struct answer_question *q, int rcode, int tc,
+    uint16_t an, uint16_t ns, uint16_t ar)
+{
+	LDNS_ID_SET(h, q->id);
+	h[2] = (uint8_t)(LDNS_QR_MASK | (tc ? LDNS_TC_MASK : 0) |
+	    ((q->flags >> 8) & LDNS_RD_MASK));
+	h[3] = (uint8_t)(LDNS_RA_MASK | (q->flags & LDNS_CD_MASK) |
+	    (rcode & LDNS_RCODE_MASK));
+	ldns_write_uint16(h + LDNS_QDCOUNT_OFF, 1);
+	ldns_write_uint16(h + LDNS_ANCOUNT_OFF, an);
+	ldns_write_uint16(h + LDNS_NSCOUNT_OFF, ns);
+	ldns_write_uint16(h + LDNS_ARCOUNT_OFF, ar);
+}
+
+size_t
+wire_opt(uint8_t *out, const struct answer_question *q, uint8_t ext_rcode)
+{
+	out[0] = 0;				/* root */
+	ldns_write_uint16(out + 1, LDNS_RR_TYPE_OPT);
+	ldns_write_uint16(out + 3, ANSWER_MAX_UDP);
+	out[5] = ext_rcode;
+	out[6] = 0;				/* version */
+	out[7] = q->do_bit ? 0x80 : 0;		/* DO */
+	out[8] = 0;
+	ldns_write_uint16(out + 9, 0);		/* no options */
+	return ANSWER_OPT_LEN;
+}
+
 static void
 wr_header(struct writer *w, const struct answer_question *q, int rcode)
 {
-	uint8_t	h[LDNS_HEADER_SIZE] = { 0 };
+	uint8_t	h[LDNS_HEADER_SIZE];
 
-	LDNS_ID_SET(h, q->id);
-	h[2] = (q->flags >> 8) & LDNS_RD_MASK;
-	h[3] = q->flags & LDNS_CD_MASK;
-	LDNS_QR_SET(h);
-	LDNS_RA_SET(h);
-	LDNS_RCODE_SET(h, rcode & LDNS_RCODE_MASK);
-	ldns_write_uint16(h + LDNS_QDCOUNT_OFF, 1);
+	wire_header(h, q, rcode, 0, 0, 0, 0);
 	wr_bytes(w, h, sizeof(h));
 }
 
@@ -184,17 +207,13 @@ wr_rr(struct writer *w, uint16_t type, uint32_t ttl)
 	wr_u32(w, ttl);
 }
 
-/* Our OPT: 1232 bytes, version 0, the query's DO bit copied (RFC 3225
- * says so; we never sign, so nothing else changes with it). */
 static void
 wr_opt(struct writer *w, const struct answer_question *q, int rcode)
 {
-	wr_bytes(w, "", 1);
-	wr_u16(w, LDNS_RR_TYPE_OPT);
-	wr_u16(w, ANSWER_MAX_UDP);
-	wr_u32(w, (uint32_t)((rcode >> 4) & EDNS_MAX_EXT) << 24 |
-	    (q->do_bit ? 0x8000u : 0));
-	wr_u16(w, 0);
+	uint8_t	opt[ANSWER_OPT_LEN];
+
+	wr_bytes(w, opt, wire_opt(opt, q,
+	    (uint8_t)((rcode >> 4) & EDNS_MAX_EXT)));
 }
 
 static void

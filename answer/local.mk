@@ -3,7 +3,8 @@
 noinst_LTLIBRARIES += answer/libanswer.la
 answer_libanswer_la_SOURCES = \
 	answer/answer.h answer/answer_int.h \
-	answer/name.c answer/query.c answer/build.c answer/real.c
+	answer/name.c answer/query.c answer/build.c answer/real.c \
+	answer/relay.c
 answer_libanswer_la_CFLAGS = $(AM_CFLAGS) $(LDNS_CFLAGS)
 answer_libanswer_la_LIBADD = $(LDNS_LIBS)
 

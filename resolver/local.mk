@@ -18,7 +18,6 @@ resolver_mxshimd_SOURCES = resolver/main.c \
 	resolver/worker.c resolver/worker.h \
 	resolver/query.c resolver/query.h \
 	resolver/cache.c resolver/cache.h \
-	resolver/relay.c resolver/relay.h \
 	resolver/log.c resolver/log.h \
 	resolver/harden.c resolver/harden.h
 resolver_mxshimd_CFLAGS = $(AM_CFLAGS) $(UNBOUND_CFLAGS) $(LDNS_CFLAGS)

@@ -38,7 +38,6 @@
 #include "log.h"
 #include "netaddr.h"
 #include "query.h"
-#include "relay.h"
 #include "ruleset.h"
 #include "worker.h"
 
@@ -224,7 +223,7 @@ relay_done(struct query *qr, int ok, const uint8_t *packet, int len)
 	int n = -1;
 
 	if (ok)
-		n = relay_answer(&qr->q, packet, (size_t)len,
+		n = answer_relay(&qr->q, packet, (size_t)len,
 		    limit_for(&qr->q, qr->tcp), scratch, sizeof(scratch));
 	if (n < 0)
 		reply_servfail(qr);

@@ -20,10 +20,10 @@ check-build: check-criterion $(check_PROGRAMS) $(bin_PROGRAMS) $(sbin_PROGRAMS) 
 .PHONY: check-build
 include $(srcdir)/tests/shim/local.mk
 UNIT_TESTS += tests/unit/test_import	# its sources: convert/local.mk
-UNIT_TESTS += tests/unit/test_resolver_relay	# mxshimd's resolver/relay.c
-tests_unit_test_resolver_relay_SOURCES = tests/unit/test_resolver_relay.c resolver/relay.c
-tests_unit_test_resolver_relay_CFLAGS = $(CRIT_CFLAGS) $(LDNS_CFLAGS) -I$(top_srcdir)/resolver
-tests_unit_test_resolver_relay_LDADD = answer/libanswer.la rules/librules.la $(LDNS_LIBS) $(CRIT_LIBS)
+UNIT_TESTS += tests/unit/test_answer_relay	# mxshimd's relayed answers
+tests_unit_test_answer_relay_SOURCES = tests/unit/test_answer_relay.c
+tests_unit_test_answer_relay_CFLAGS = $(CRIT_CFLAGS) $(LDNS_CFLAGS)
+tests_unit_test_answer_relay_LDADD = answer/libanswer.la rules/librules.la $(LDNS_LIBS) $(CRIT_LIBS)
 
 # The unit tests need Criterion, which configure does not insist on (a
 # production build does not need it): without it, check-build and check

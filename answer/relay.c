@@ -1,5 +1,5 @@
 /*
- * resolver/relay.c - rewriting upstream answers for the client.
+ * answer/relay.c - rewriting upstream answers for the client (mxshimd).
  *
  * The common case is patched in place, which keeps the upstream's name
  * compression and costs no allocation per record: the packet's layout
@@ -23,10 +23,8 @@
 
 #include <ldns/ldns.h>
 
-#include "relay.h"
-
-#define OPT_RR_LEN	11	/* root owner, type, size, ext-rcode, version,
-				   flags, empty rdata */
+#include "answer.h"
+#include "answer_int.h"
 
 /* Where things are in an upstream packet. */
 struct layout {
@@ -100,37 +98,6 @@ read_layout(const struct answer_question *q, const uint8_t *pkt, size_t len,
 	return pos == len ? 0 : -1;
 }
 
-/* The client's header over the upstream's counts and RCODE. */
-static void
-patch_header(const struct answer_question *q, uint8_t *out, int tc,
-    uint16_t an, uint16_t ns, uint16_t ar)
-{
-	uint8_t rcode = out[3] & 0x0f;
-
-	ldns_write_uint16(out, q->id);
-	out[2] = (uint8_t)(LDNS_QR_MASK | (tc ? LDNS_TC_MASK : 0) |
-	    ((q->flags >> 8) & LDNS_RD_MASK));
-	out[3] = (uint8_t)(LDNS_RA_MASK | (q->flags & LDNS_CD_MASK) | rcode);
-	ldns_write_uint16(out + LDNS_ANCOUNT_OFF, an);
-	ldns_write_uint16(out + LDNS_NSCOUNT_OFF, ns);
-	ldns_write_uint16(out + LDNS_ARCOUNT_OFF, ar);
-}
-
-/* The client's OPT record at out; its length. */
-static size_t
-write_opt(const struct answer_question *q, uint8_t ext_rcode, uint8_t *out)
-{
-	out[0] = 0;				/* root */
-	ldns_write_uint16(out + 1, LDNS_RR_TYPE_OPT);
-	ldns_write_uint16(out + 3, ANSWER_MAX_UDP);
-	out[5] = ext_rcode;
-	out[6] = 0;				/* version */
-	out[7] = q->do_bit ? 0x80 : 0;		/* DO */
-	out[8] = 0;
-	ldns_write_uint16(out + 9, 0);		/* no options */
-	return OPT_RR_LEN;
-}
-
 /*
  * The in-place rewrite: the whole answer without upstream's OPT, or
  * without the additional section, or header and question with TC,
@@ -140,9 +107,10 @@ static int
 relay_patch(const struct answer_question *q, const uint8_t *pkt, size_t len,
     const struct layout *l, size_t limit, uint8_t *out, size_t cap)
 {
-	size_t	 opt = q->has_edns ? OPT_RR_LEN : 0, n;
+	size_t	 opt = q->has_edns ? ANSWER_OPT_LEN : 0, n;
 	size_t	 optlen = l->opt_end - l->opt;
 	uint16_t ar = (uint16_t)(l->ar - (l->opt != 0));
+	int	 rcode = pkt[3] & LDNS_RCODE_MASK;	/* the upstream's */
 
 	if (limit > cap)
 		limit = cap;
@@ -153,19 +121,20 @@ relay_patch(const struct answer_question *q, const uint8_t *pkt, size_t len,
 			memcpy(out + n, pkt + l->opt_end, len - l->opt_end);
 			n += len - l->opt_end;
 		}
-		patch_header(q, out, 0, l->an, l->ns, (uint16_t)(ar + !!opt));
+		wire_header(out, q, rcode, 0, l->an, l->ns,
+		    (uint16_t)(ar + !!opt));
 	} else if (l->additional + opt <= limit) {
 		n = l->additional;
 		memcpy(out, pkt, n);
-		patch_header(q, out, 0, l->an, l->ns, (uint16_t)!!opt);
+		wire_header(out, q, rcode, 0, l->an, l->ns, (uint16_t)!!opt);
 	} else if (l->question_end + opt <= limit) {
 		n = l->question_end;
 		memcpy(out, pkt, n);
-		patch_header(q, out, 1, 0, 0, (uint16_t)!!opt);
+		wire_header(out, q, rcode, 1, 0, 0, (uint16_t)!!opt);
 	} else
 		return -1;
 	if (opt != 0)
-		n += write_opt(q, l->ext_rcode, out + n);
+		n += wire_opt(out + n, q, l->ext_rcode);
 	return (int)n;
 }
 
@@ -339,7 +308,7 @@ done:
 }
 
 int
-relay_answer(const struct answer_question *q, const uint8_t *pkt,
+answer_relay(const struct answer_question *q, const uint8_t *pkt,
     size_t len, size_t limit, uint8_t *out, size_t cap)
 {
 	struct layout	l;

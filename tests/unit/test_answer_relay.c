@@ -1,6 +1,6 @@
 /*
- * tests/unit/test_resolver_relay.c - mxshimd's rewriting of upstream
- * answers (resolver/relay.c).
+ * tests/unit/test_answer_relay.c - mxshimd's rewriting of upstream
+ * answers (answer_relay(), answer/relay.c).
  *
  * Upstream packets are built with ldns the way libunbound hands them over
  * (ID 0, lowercase question, an OPT record with DO), and every answer is
@@ -12,7 +12,6 @@
 #include <ldns/ldns.h>
 
 #include "answer.h"
-#include "relay.h"
 
 static uint8_t	out[ANSWER_MAX_WIRE];
 
@@ -70,7 +69,7 @@ client_sees(int n)
 {
 	ldns_pkt *p = NULL;
 
-	cr_assert(n > 0, "relay_answer failed: %d", n);
+	cr_assert(n > 0, "answer_relay failed: %d", n);
 	cr_assert(ldns_wire2pkt(&p, out, (size_t)n) == LDNS_STATUS_OK);
 	return p;
 }
@@ -91,7 +90,7 @@ Test(relay, header_is_the_clients)
 	int			 n;
 
 	question(&q, "WwW.ExAmPlE.cOm", LDNS_RR_TYPE_A, 0, 0, 1);
-	n = relay_answer(&q, up, len, 512, out, sizeof(out));
+	n = answer_relay(&q, up, len, 512, out, sizeof(out));
 	p = client_sees(n);
 	cr_expect_eq(ldns_pkt_id(p), 0x4242);
 	cr_expect(ldns_pkt_qr(p) && ldns_pkt_ra(p) && ldns_pkt_rd(p));
@@ -113,7 +112,7 @@ Test(relay, opt_is_the_clients)
 	ldns_pkt		*p;
 
 	question(&q, "www.example.com", LDNS_RR_TYPE_A, 1, 0, 0);
-	p = client_sees(relay_answer(&q, up, len, 1232, out, sizeof(out)));
+	p = client_sees(answer_relay(&q, up, len, 1232, out, sizeof(out)));
 	cr_expect(ldns_pkt_edns(p));
 	cr_expect_eq(ldns_pkt_edns_udp_size(p), ANSWER_MAX_UDP);
 	cr_expect(!ldns_pkt_edns_do(p), "DO as the client asked, not upstream");
@@ -131,7 +130,7 @@ Test(relay, dnssec_records_only_with_do)
 	ldns_pkt		*p;
 
 	question(&q, "www.example.com", LDNS_RR_TYPE_A, 1, 0, 0);
-	p = client_sees(relay_answer(&q, up, len, 1232, out, sizeof(out)));
+	p = client_sees(answer_relay(&q, up, len, 1232, out, sizeof(out)));
 	cr_expect_eq(ldns_pkt_ancount(p), 1, "RRSIG dropped without DO");
 	cr_expect_eq(ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_answer(p), 0)),
 	    LDNS_RR_TYPE_A);
@@ -139,13 +138,13 @@ Test(relay, dnssec_records_only_with_do)
 	ldns_pkt_free(p);
 
 	question(&q, "www.example.com", LDNS_RR_TYPE_A, 0, 0, 0);
-	p = client_sees(relay_answer(&q, up, len, 512, out, sizeof(out)));
+	p = client_sees(answer_relay(&q, up, len, 512, out, sizeof(out)));
 	cr_expect_eq(ldns_pkt_ancount(p), 1, "and without EDNS");
 	cr_expect(!ldns_pkt_edns(p));
 	ldns_pkt_free(p);
 
 	question(&q, "www.example.com", LDNS_RR_TYPE_A, 1, 1, 0);
-	p = client_sees(relay_answer(&q, up, len, 1232, out, sizeof(out)));
+	p = client_sees(answer_relay(&q, up, len, 1232, out, sizeof(out)));
 	cr_expect_eq(ldns_pkt_ancount(p), 2, "RRSIG kept with DO");
 	cr_expect(ldns_pkt_edns_do(p), "DO echoed");
 	ldns_pkt_free(p);
@@ -170,7 +169,7 @@ Test(relay, too_big_loses_additional_then_everything)
 	/* 8 MX records (about 500 bytes) and 40 AAAA of glue */
 	len = upstream("big.example", LDNS_RR_TYPE_MX, rrs, 8, glue, 40, up);
 	question(&q, "big.example", LDNS_RR_TYPE_MX, 1, 0, 0);
-	p = client_sees(relay_answer(&q, up, len, 1232, out, sizeof(out)));
+	p = client_sees(answer_relay(&q, up, len, 1232, out, sizeof(out)));
 	cr_expect(!ldns_pkt_tc(p), "the answer fits once the glue is gone");
 	cr_expect_eq(ldns_pkt_ancount(p), 8);
 	cr_expect_eq(ldns_pkt_arcount(p), 0);
@@ -179,7 +178,7 @@ Test(relay, too_big_loses_additional_then_everything)
 
 	len = upstream("big.example", LDNS_RR_TYPE_MX, rrs, 40, NULL, 0, up);
 	question(&q, "BIG.example", LDNS_RR_TYPE_MX, 0, 0, 0);
-	p = client_sees(relay_answer(&q, up, len, 512, out, sizeof(out)));
+	p = client_sees(answer_relay(&q, up, len, 512, out, sizeof(out)));
 	cr_expect(ldns_pkt_tc(p), "TC when the answer does not fit");
 	cr_expect_eq(ldns_pkt_ancount(p) + ldns_pkt_nscount(p) +
 	    ldns_pkt_arcount(p), 0);
@@ -187,7 +186,7 @@ Test(relay, too_big_loses_additional_then_everything)
 	cr_expect_eq(memcmp(out + 12, q.qname_wire, q.qname_wire_len), 0);
 	ldns_pkt_free(p);
 
-	p = client_sees(relay_answer(&q, up, len, ANSWER_MAX_WIRE, out,
+	p = client_sees(answer_relay(&q, up, len, ANSWER_MAX_WIRE, out,
 	    sizeof(out)));
 	cr_expect(!ldns_pkt_tc(p));
 	cr_expect_eq(ldns_pkt_ancount(p), 40, "TCP: everything");
@@ -204,7 +203,7 @@ Test(relay, rcode_kept)
 
 	up[3] = (uint8_t)((up[3] & 0xf0) | LDNS_RCODE_NXDOMAIN);
 	question(&q, "nx.example", LDNS_RR_TYPE_A, 1, 0, 0);
-	p = client_sees(relay_answer(&q, up, len, 1232, out, sizeof(out)));
+	p = client_sees(answer_relay(&q, up, len, 1232, out, sizeof(out)));
 	cr_expect_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_NXDOMAIN);
 	ldns_pkt_free(p);
 }
@@ -217,13 +216,13 @@ Test(relay, refuses_what_is_not_the_answer)
 	    a_signed, 1, NULL, 0, up), i;
 
 	question(&q, "other.example.com", LDNS_RR_TYPE_A, 1, 0, 0);
-	cr_expect_eq(relay_answer(&q, up, len, 1232, out, sizeof(out)), -1,
+	cr_expect_eq(answer_relay(&q, up, len, 1232, out, sizeof(out)), -1,
 	    "an answer to another name");
 	question(&q, "www.example.com", LDNS_RR_TYPE_A, 1, 0, 0);
 	for (i = 0; i < len; i++)	/* every cut of the packet */
-		cr_expect_eq(relay_answer(&q, up, i, 1232, out, sizeof(out)),
+		cr_expect_eq(answer_relay(&q, up, i, 1232, out, sizeof(out)),
 		    -1, "cut at %zu", i);
 	up[len] = 0;
-	cr_expect_eq(relay_answer(&q, up, len + 1, 1232, out, sizeof(out)),
+	cr_expect_eq(answer_relay(&q, up, len + 1, 1232, out, sizeof(out)),
 	    -1, "trailing garbage");
 }
