@@ -11,6 +11,8 @@
 
 #include <ldns/ldns.h>
 
+#include "ascii.h"
+
 #define NAME_MAX_WIRE	255	/* LDNS_MAX_DOMAINLEN */
 
 /* RCODE 16 (RFC 6891): only expressible with an OPT record. */
@@ -36,13 +38,6 @@ int name_str2wire(const char *name, uint8_t *out);
 
 /* Whether two uncompressed wire names are equal, ASCII case folded. */
 int name_wire_equal(const uint8_t *a, const uint8_t *b);
-
-/* ASCII only: DNS case folding does not depend on the locale. */
-static inline uint8_t
-ascii_lower(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + ('a' - 'A')) : c;
-}
 
 /*
  * The header of every answer to q, at h (LDNS_HEADER_SIZE bytes): q's ID,

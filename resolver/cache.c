@@ -11,6 +11,7 @@
 
 #include <ldns/ldns.h>
 
+#include "ascii.h"
 #include "cache.h"
 
 #define CACHE_MAX_ANSWER	ANSWER_MIN_UDP
@@ -27,12 +28,6 @@ struct answer_cache {
 	struct entry	slot[];
 };
 
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
 /* Key bytes: lowercase name, then type and EDNS shape.  Returns length. */
 static size_t
 make_key(const struct answer_question *q, uint8_t *key)
@@ -40,7 +35,7 @@ make_key(const struct answer_question *q, uint8_t *key)
 	size_t i, n = q->qname_wire_len;
 
 	for (i = 0; i < n; i++)
-		key[i] = (uint8_t)lower(q->qname_wire[i]);
+		key[i] = (uint8_t)ascii_lower(q->qname_wire[i]);
 	key[n++] = (uint8_t)(q->qtype >> 8);
 	key[n++] = (uint8_t)q->qtype;
 	key[n++] = (uint8_t)(q->has_edns | q->do_bit << 1);
@@ -96,13 +91,8 @@ cache_get(struct answer_cache *c, unsigned long gen,
 	    e->anslen > cap || memcmp(e->data, key, n) != 0)
 		return 0;
 	memcpy(out, e->data + n, e->anslen);
-	out[0] = (uint8_t)(q->id >> 8);
-	out[1] = (uint8_t)q->id;
-	/* RD and CD are the only bits of the answer taken from the query */
-	out[2] = (uint8_t)((out[2] & ~LDNS_RD_MASK) |
-	    ((q->flags >> 8) & LDNS_RD_MASK));
-	out[3] = (uint8_t)((out[3] & ~LDNS_CD_MASK) | (q->flags & LDNS_CD_MASK));
-	memcpy(out + LDNS_HEADER_SIZE, q->qname_wire, q->qname_wire_len);
+	if (answer_patch(out, e->anslen, q, cap) == -1)
+		return 0;
 	return e->anslen;
 }
 

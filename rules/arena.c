@@ -111,7 +111,7 @@ arena_add(struct arena *a, const char *s, size_t len, int fold)
 	d = a->base + off;
 	if (fold) {
 		for (i = 0; i < len; i++)
-			d[i] = glob_lower(s[i]);
+			d[i] = ascii_lower(s[i]);
 	} else
 		memcpy(d, s, len);
 	d[len] = '\0';

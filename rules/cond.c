@@ -307,7 +307,7 @@ compare_text(const char *s, const char *lowered, size_t llen)
 	for (i = 0; i < llen; i++) {
 		if (s[i] == '\0')
 			return -1;
-		a = (unsigned char)glob_lower(s[i]);
+		a = (unsigned char)ascii_lower(s[i]);
 		b = (unsigned char)lowered[i];
 		if (a != b)
 			return a < b ? -1 : 1;

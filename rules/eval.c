@@ -60,7 +60,7 @@ rules_name_normalize(const char *in, char *out)
 		if (in[i] == '\\' || (in[i] == '.' && (i == 0 ||
 		    in[i - 1] == '.')))
 			return -1;
-		out[i] = glob_lower(in[i]);
+		out[i] = ascii_lower(in[i]);
 	}
 	out[len] = '\0';
 	return (int)len;

@@ -21,7 +21,7 @@ rules_glob_match(const char *p, size_t plen, const char *s, size_t slen)
 			star = pi++;
 			mark = si;
 		} else if (pi < plen && (p[pi] == '?' ||
-		    glob_lower(p[pi]) == glob_lower(s[si]))) {
+		    ascii_lower(p[pi]) == ascii_lower(s[si]))) {
 			pi++;
 			si++;
 		} else if (star != (size_t)-1) {
@@ -41,7 +41,7 @@ glob_ieq(const char *a, const char *b, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if (glob_lower(a[i]) != glob_lower(b[i]))
+		if (ascii_lower(a[i]) != ascii_lower(b[i]))
 			return 0;
 	return 1;
 }
@@ -53,7 +53,7 @@ glob_ihash(const char *s, size_t len)
 	size_t		i;
 
 	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)glob_lower(s[i]);
+		h ^= (unsigned char)ascii_lower(s[i]);
 		h *= 1099511628211UL;
 	}
 	return h;

@@ -8,11 +8,7 @@
 
 #include <stddef.h>
 
-static inline char
-glob_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
-}
+#include "ascii.h"
 
 /* Case-insensitive equality of two byte runs of the same length. */
 int glob_ieq(const char *a, const char *b, size_t len);

@@ -3,7 +3,7 @@ noinst_LTLIBRARIES += rules/librules.la
 rules_librules_la_SOURCES = \
 	rules/rules.h rules/rules_int.h \
 	rules/arena.c rules/arena.h \
-	rules/glob.c rules/glob.h \
+	rules/glob.c rules/glob.h rules/ascii.h \
 	rules/parse.c rules/server.c rules/cond.c rules/probe.c \
 	rules/diag.c rules/diag.h rules/value.c \
 	rules/index.c rules/eval.c rules/synth.c rules/lint.c rules/parse.h \

@@ -42,7 +42,7 @@ rules_synth_name(int family, const uint8_t *addr, char *buf, size_t len)
 static int
 hexval(char c)
 {
-	c = glob_lower(c);
+	c = ascii_lower(c);
 	if (c >= '0' && c <= '9')
 		return c - '0';
 	if (c >= 'a' && c <= 'f')
