@@ -175,39 +175,17 @@ limit_option(int c, const char *arg, struct config *cfg)
 	return -1;
 }
 
+/* The numbers that tune answering: TTL, threads, timeout, cache, settle. */
 static int
-one_option(int c, const char *arg, struct config *cfg)
+tuning_option(int c, const char *arg, struct config *cfg)
 {
 	unsigned long v;
 
 	switch (c) {
-	case OPT_RULES:
-		cfg->rules_path = arg;
-		return 0;
-	case OPT_LISTEN:
-		return add_addr(cfg->listen, &cfg->nlisten, OPT_MAX_LISTEN,
-		    "listen", arg);
-	case OPT_UPSTREAM:
-		return add_addr(cfg->upstream, &cfg->nupstream,
-		    OPT_MAX_UPSTREAM, "upstream", arg);
-	case OPT_FOREGROUND:
-		cfg->foreground = 1;
-		return 0;
 	case OPT_TTL:
 		if (parse_uint(arg, 0, 2147483647UL, &v) == -1)
 			return bad("ttl", arg, "seconds, 0-2147483647");
 		cfg->ttl = (uint32_t)v;
-		return 0;
-	case OPT_ALLOW:
-		if (acl_add(&cfg->acl, arg) == -1)
-			return bad("allow", arg, "an address or CIDR such as "
-			    "10.0.0.0/8 or 2001:db8::/32");
-		return 0;
-	case OPT_USER:
-		cfg->user = arg;
-		return 0;
-	case OPT_PIDFILE:
-		cfg->pidfile = arg;
 		return 0;
 	case OPT_THREADS:
 		if (parse_uint(arg, 1, OPT_MAX_THREADS, &v) == -1)
@@ -218,9 +196,6 @@ one_option(int c, const char *arg, struct config *cfg)
 		if (parse_uint(arg, 100, 60000, &v) == -1)
 			return bad("timeout", arg, "milliseconds, 100-60000");
 		cfg->timeout_ms = (unsigned)v;
-		return 0;
-	case OPT_RESOLV_CONF:
-		cfg->resolv_conf = arg;
 		return 0;
 	case OPT_ANSWER_CACHE:
 		if (parse_uint(arg, 0, OPT_MAX_CACHE, &v) == -1)
@@ -233,11 +208,46 @@ one_option(int c, const char *arg, struct config *cfg)
 			return bad("settle", arg, "milliseconds, 0-60000");
 		cfg->settle_ms = (unsigned)v;
 		return 0;
+	}
+	return limit_option(c, arg, cfg);
+}
+
+/* Files, addresses, who may ask, and the switches. */
+static int
+one_option(int c, const char *arg, struct config *cfg)
+{
+	switch (c) {
+	case OPT_RULES:
+		cfg->rules_path = arg;
+		return 0;
+	case OPT_LISTEN:
+		return add_addr(cfg->listen, &cfg->nlisten, OPT_MAX_LISTEN,
+		    "listen", arg);
+	case OPT_UPSTREAM:
+		return add_addr(cfg->upstream, &cfg->nupstream,
+		    OPT_MAX_UPSTREAM, "upstream", arg);
+	case OPT_ALLOW:
+		if (acl_add(&cfg->acl, arg) == -1)
+			return bad("allow", arg, "an address or CIDR such as "
+			    "10.0.0.0/8 or 2001:db8::/32");
+		return 0;
+	case OPT_USER:
+		cfg->user = arg;
+		return 0;
+	case OPT_PIDFILE:
+		cfg->pidfile = arg;
+		return 0;
+	case OPT_RESOLV_CONF:
+		cfg->resolv_conf = arg;
+		return 0;
+	case OPT_FOREGROUND:
+		cfg->foreground = 1;
+		return 0;
 	case OPT_VERBOSE:
 		cfg->verbose = 1;
 		return 0;
 	}
-	return limit_option(c, arg, cfg);
+	return tuning_option(c, arg, cfg);
 }
 
 int

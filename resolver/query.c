@@ -39,21 +39,36 @@
 #include "netaddr.h"
 #include "query.h"
 #include "ruleset.h"
-#include "worker.h"
+#include "upstream.h"
 
 #define FLAG_OPCODE(f)	(((f) >> 11) & 0xf)
 
 enum query_mode { Q_RELAY, Q_NEED };
 enum query_state {
 	Q_WAITING,	/* libunbound has the question, deadline armed */
-	Q_GOT,		/* real MX data arrived: evaluate again */
+	Q_REEVALUATE,	/* real MX data arrived: evaluate the rules again */
 	Q_DONE,		/* answered: free from the loop */
 	Q_ABANDONED	/* answered SERVFAIL at the deadline: free on callback */
 };
 
+struct query_pool {
+	const struct config	*cfg;
+	struct event_base	*base;
+	struct ub_ctx		*ub;
+	struct clients		*inflight;	/* --client-inflight */
+	query_reply_fn		*reply;
+	void			*reply_arg;
+	struct ruleset		*rs;		/* current, one reference */
+	unsigned long		 generation;
+	struct answer_cache	*cache;		/* prebuilt answers, or NULL */
+	int			 stopping;	/* ignore libunbound callbacks */
+	struct query		*live;		/* waiting for upstream */
+	struct query		*spare;		/* free list */
+};
+
 struct query {
-	struct query		*next, *prev;	/* w->live, or w->spare */
-	struct worker		*w;
+	struct query		*next, *prev;	/* p->live, or p->spare */
+	struct query_pool	*p;
 	struct reply_to		 to;
 	int			 tcp;
 	enum query_mode		 mode;
@@ -78,39 +93,39 @@ static void query_event(evutil_socket_t fd, short what, void *arg);
 
 /* A query for the client at peer, or NULL when it may not have one more. */
 static struct query *
-query_get(struct worker *w, const struct sockaddr *peer)
+query_get(struct query_pool *p, const struct sockaddr *peer)
 {
-	struct query	*qr = w->spare;
+	struct query	*qr = p->spare;
 	int32_t		 client;
 
-	if ((client = clients_take(w->shared->inflight, peer)) == -1)
+	if ((client = clients_take(p->inflight, peer)) == -1)
 		return NULL;
 	if (qr != NULL)
-		w->spare = qr->next;
+		p->spare = qr->next;
 	else if ((qr = calloc(1, sizeof(*qr))) == NULL) {
-		clients_give(w->shared->inflight, client);
+		clients_give(p->inflight, client);
 		return NULL;
 	}
-	qr->w = w;
+	qr->p = p;
 	qr->client = client;
 	qr->rs = NULL;
 	qr->real.count = 0;
-	event_assign(&qr->ev, w->base, -1, 0, query_event, qr);
+	event_assign(&qr->ev, p->base, -1, 0, query_event, qr);
 	qr->prev = NULL;
-	qr->next = w->live;
-	if (w->live != NULL)
-		w->live->prev = qr;
-	w->live = qr;
+	qr->next = p->live;
+	if (p->live != NULL)
+		p->live->prev = qr;
+	p->live = qr;
 	return qr;
 }
 
 static void
 query_put(struct query *qr)
 {
-	struct worker *w = qr->w;
+	struct query_pool *p = qr->p;
 
 	event_del(&qr->ev);
-	clients_give(w->shared->inflight, qr->client);
+	clients_give(p->inflight, qr->client);
 	qr->client = -1;
 	if (qr->rs != NULL)
 		ruleset_release(qr->rs);
@@ -118,27 +133,91 @@ query_put(struct query *qr)
 	if (qr->prev != NULL)
 		qr->prev->next = qr->next;
 	else
-		w->live = qr->next;
+		p->live = qr->next;
 	if (qr->next != NULL)
 		qr->next->prev = qr->prev;
-	qr->next = w->spare;	/* the stores stay for the next user */
-	w->spare = qr;
+	qr->next = p->spare;	/* the stores stay for the next user */
+	p->spare = qr;
+}
+
+struct query_pool *
+query_pool_new(const struct config *cfg, struct event_base *base,
+    struct clients *inflight, query_reply_fn *reply, void *arg)
+{
+	struct query_pool *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->cfg = cfg;
+	p->base = base;
+	p->inflight = inflight;
+	p->reply = reply;
+	p->reply_arg = arg;
+	/* with --verbose every override is logged: evaluate every time */
+	if (!cfg->verbose && cfg->cache_entries > 0 &&
+	    (p->cache = cache_new(cfg->cache_entries)) == NULL) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+int
+query_pool_upstream(struct query_pool *p, char *err, size_t errlen)
+{
+	p->ub = upstream_context(p->cfg, p->base, err, errlen);
+	return p->ub == NULL ? -1 : 0;
+}
+
+/*
+ * The rule set to evaluate with.  A new set is picked up at the next
+ * question after it was published (one relaxed atomic load per question).
+ */
+static struct ruleset *
+pool_ruleset(struct query_pool *p)
+{
+	struct ruleset *rs;
+
+	if (ruleset_generation() != p->generation) {
+		if ((rs = ruleset_acquire()) == NULL)
+			return p->rs;
+		if (p->rs != NULL)
+			ruleset_release(p->rs);
+		p->rs = rs;
+		p->generation = rs->generation;
+	}
+	return p->rs;
 }
 
 void
-query_free_all(struct worker *w)
+query_pool_refresh(struct query_pool *p)
+{
+	(void)pool_ruleset(p);
+}
+
+void
+query_pool_free(struct query_pool *p)
 {
 	struct query	*qr;
 	size_t		 i;
 
-	while (w->live != NULL)
-		query_put(w->live);
-	while ((qr = w->spare) != NULL) {
-		w->spare = qr->next;
+	if (p == NULL)
+		return;
+	p->stopping = 1;
+	if (p->ub != NULL)
+		ub_ctx_delete(p->ub);
+	while (p->live != NULL)
+		query_put(p->live);
+	while ((qr = p->spare) != NULL) {
+		p->spare = qr->next;
 		for (i = 0; i < RULES_MAX_REAL; i++)
 			free(qr->store[i]);
 		free(qr);
 	}
+	if (p->rs != NULL)
+		ruleset_release(p->rs);
+	cache_free(p->cache);
+	free(p);
 }
 
 /* ---- answers ---------------------------------------------------------- */
@@ -212,7 +291,7 @@ reply_servfail(struct query *qr)
 	int n = answer_rcode(&qr->q, LDNS_RCODE_SERVFAIL, scratch,
 	    sizeof(scratch));
 
-	worker_reply(qr->w, &qr->to, n > 0 ? scratch : NULL,
+	qr->p->reply(qr->p->reply_arg, &qr->to, n > 0 ? scratch : NULL,
 	    n > 0 ? (size_t)n : 0);
 }
 
@@ -228,7 +307,7 @@ relay_done(struct query *qr, int ok, const uint8_t *packet, int len)
 	if (n < 0)
 		reply_servfail(qr);
 	else
-		worker_reply(qr->w, &qr->to, scratch, (size_t)n);
+		qr->p->reply(qr->p->reply_arg, &qr->to, scratch, (size_t)n);
 	qr->state = Q_DONE;
 }
 
@@ -249,7 +328,7 @@ need_done(struct query *qr, int ok, const uint8_t *packet, int len)
 	    &rr) == -1)
 		answer_real_tempfail(qr->lookup, st, &rr);
 	(void)rules_real_add(&qr->real, &rr);
-	qr->state = Q_GOT;
+	qr->state = Q_REEVALUATE;
 }
 
 /* libunbound's callback: record, and let the loop take the next step. */
@@ -262,7 +341,7 @@ ub_done(void *arg, int rcode, void *packet, int len, int sec, char *bogus,
 
 	(void)bogus;
 	(void)ratelimited;
-	if (qr->w->stopping)
+	if (qr->p->stopping)
 		return;		/* libunbound is being deleted */
 	if (qr->state == Q_ABANDONED) {
 		query_put(qr);
@@ -283,13 +362,13 @@ lookup(struct query *qr, const char *name, int type, int cls)
 	struct timeval	now, left;
 	int		rc, id;
 
-	event_base_gettimeofday_cached(qr->w->base, &now);
+	event_base_gettimeofday_cached(qr->p->base, &now);
 	if (!timercmp(&now, &qr->deadline, <))
 		return -1;
 	timersub(&qr->deadline, &now, &left);
 	qr->state = Q_WAITING;
 	evtimer_add(&qr->ev, &left);
-	rc = ub_resolve_event(qr->w->ub, name[0] ? name : ".", type, cls, qr,
+	rc = ub_resolve_event(qr->p->ub, name[0] ? name : ".", type, cls, qr,
 	    ub_done, &id);
 	if (rc != 0) {
 		event_del(&qr->ev);
@@ -325,7 +404,7 @@ continue_need(struct query *qr)
 	int			n;
 
 	rules_eval(qr->rs->rules, qr->q.qname, &qr->ctx, &qr->real,
-	    qr->w->cfg->ttl, NULL, &res);
+	    qr->p->cfg->ttl, NULL, &res);
 	if (res.rc == RULES_NEED) {
 		if (start_need(qr, res.need) == -1)
 			goto fail;
@@ -338,7 +417,7 @@ continue_need(struct query *qr)
 			goto fail;
 		return;
 	}
-	worker_reply(qr->w, &qr->to, scratch, (size_t)n);
+	qr->p->reply(qr->p->reply_arg, &qr->to, scratch, (size_t)n);
 	query_put(qr);
 	return;
 fail:
@@ -363,7 +442,7 @@ query_event(evutil_socket_t fd, short what, void *arg)
 			ruleset_release(qr->rs);
 		qr->rs = NULL;
 		return;
-	case Q_GOT:
+	case Q_REEVALUATE:
 		continue_need(qr);
 		return;
 	case Q_DONE:
@@ -376,7 +455,7 @@ query_event(evutil_socket_t fd, short what, void *arg)
 
 /* Make q a waiting query; QUERY_PENDING, or an answer when that fails. */
 static enum query_rc
-go_async(struct worker *w, const struct answer_question *q,
+go_async(struct query_pool *p, const struct answer_question *q,
     const struct rules_ctx *ctx, const struct reply_to *to, int tcp,
     const char *need, uint8_t *out, size_t cap, size_t *outlen)
 {
@@ -384,18 +463,18 @@ go_async(struct worker *w, const struct answer_question *q,
 	struct timeval	 now, tmo;
 	int		 rc, n;
 
-	if ((qr = query_get(w, (const struct sockaddr *)&to->peer)) == NULL)
+	if ((qr = query_get(p, (const struct sockaddr *)&to->peer)) == NULL)
 		goto fail;
 	qr->q = *q;
 	qr->ctx = *ctx;
 	qr->to = *to;
 	qr->tcp = tcp;
-	event_base_gettimeofday_cached(w->base, &now);
-	tmo.tv_sec = w->cfg->timeout_ms / 1000;
-	tmo.tv_usec = (w->cfg->timeout_ms % 1000) * 1000;
+	event_base_gettimeofday_cached(p->base, &now);
+	tmo.tv_sec = p->cfg->timeout_ms / 1000;
+	tmo.tv_usec = (p->cfg->timeout_ms % 1000) * 1000;
 	timeradd(&now, &tmo, &qr->deadline);
 	if (need != NULL) {
-		qr->rs = w->rs;
+		qr->rs = p->rs;
 		ruleset_ref(qr->rs);
 		rc = start_need(qr, need);
 	} else
@@ -425,32 +504,32 @@ emit(const struct answer_question *q, int n, uint8_t *out, size_t cap,
 
 /* An MX question: the rules decide. */
 static enum query_rc
-mx_question(struct worker *w, const struct answer_question *q,
+mx_question(struct query_pool *p, const struct answer_question *q,
     const struct rules_ctx *ctx, const struct reply_to *to, int tcp,
     uint8_t *out, size_t cap, size_t *outlen)
 {
-	struct ruleset		*rs = worker_ruleset(w);
+	struct ruleset		*rs = pool_ruleset(p);
 	struct rules_result	 res;
 	int			 n;
 
-	if (w->cache != NULL &&
-	    (*outlen = cache_get(w->cache, rs->generation, q, out, cap)) > 0)
+	if (p->cache != NULL &&
+	    (*outlen = cache_get(p->cache, rs->generation, q, out, cap)) > 0)
 		return QUERY_ANSWER;
-	rules_eval(rs->rules, q->qname, ctx, NULL, w->cfg->ttl, NULL, &res);
+	rules_eval(rs->rules, q->qname, ctx, NULL, p->cfg->ttl, NULL, &res);
 	if (res.rc == RULES_NEED)
-		return go_async(w, q, ctx, to, tcp, res.need, out, cap,
+		return go_async(p, q, ctx, to, tcp, res.need, out, cap,
 		    outlen);
 	n = answer_result(q, ctx, &res, tcp, out, cap);
 	if (n < 0)
-		return go_async(w, q, ctx, to, tcp, NULL, out, cap, outlen);
-	if (w->cache != NULL && !res.client_dependent && !res.used_real &&
+		return go_async(p, q, ctx, to, tcp, NULL, out, cap, outlen);
+	if (p->cache != NULL && !res.client_dependent && !res.used_real &&
 	    (res.rc == RULES_ANSWER || res.rc == RULES_NULL_MX))
-		cache_put(w->cache, rs->generation, q, out, (size_t)n);
+		cache_put(p->cache, rs->generation, q, out, (size_t)n);
 	return emit(q, n, out, cap, outlen);
 }
 
 enum query_rc
-query_handle(struct worker *w, const uint8_t *pkt, size_t len,
+query_handle(struct query_pool *p, const uint8_t *pkt, size_t len,
     const struct reply_to *to, int tcp, uint8_t *out, size_t cap,
     size_t *outlen)
 {
@@ -463,7 +542,7 @@ query_handle(struct worker *w, const uint8_t *pkt, size_t len,
 	ctx.known = RULES_CTX_CLIENT;
 	ctx.client_family = netaddr_raw((const struct sockaddr *)&to->peer,
 	    ctx.client_addr);
-	allowed = acl_allows(&w->cfg->acl, ctx.client_family,
+	allowed = acl_allows(&p->cfg->acl, ctx.client_family,
 	    ctx.client_addr);
 	switch (answer_parse_query(pkt, len, &q)) {
 	case ANSWER_PARSE_OK:
@@ -484,11 +563,11 @@ query_handle(struct worker *w, const uint8_t *pkt, size_t len,
 		    out, cap, outlen);
 	if (q.qclass == LDNS_RR_CLASS_IN) {
 		if (rules_synth_addr(q.qname, synth) != 0)
-			return emit(&q, answer_synth_addr(&q, w->cfg->ttl,
+			return emit(&q, answer_synth_addr(&q, p->cfg->ttl,
 			    limit_for(&q, tcp), out, cap), out, cap, outlen);
 		if (q.qtype == LDNS_RR_TYPE_MX)
-			return mx_question(w, &q, &ctx, to, tcp, out, cap,
+			return mx_question(p, &q, &ctx, to, tcp, out, cap,
 			    outlen);
 	}
-	return go_async(w, &q, &ctx, to, tcp, NULL, out, cap, outlen);
+	return go_async(p, &q, &ctx, to, tcp, NULL, out, cap, outlen);
 }

@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -32,17 +33,13 @@
 
 #include <event2/event.h>
 #include <event2/event_struct.h>
-#include <unbound.h>
 
 #include "acl.h"
 #include "answer.h"
-#include "cache.h"
 #include "clients.h"
 #include "listen.h"
 #include "log.h"
 #include "query.h"
-#include "ruleset.h"
-#include "upstream.h"
 #include "worker.h"
 
 #define BATCH		32	/* datagrams per recvmmsg/sendmmsg */
@@ -55,6 +52,23 @@
 				/* unsent bytes: the client reads nothing, close */
 #define TCP_MAX_QUESTION UDP_IN_MAX	/* longer messages are not questions */
 #define TCP_SNDBUF	(64 * 1024)	/* the kernel's share, doubled by it */
+
+struct worker {
+	unsigned		 id;
+	pthread_t		 thread;
+	const struct config	*cfg;
+	const struct worker_shared *shared;
+	struct event_base	*base;
+	struct query_pool	*pool;		/* answers, upstream, caches */
+	struct udp_sock		*udp[OPT_MAX_LISTEN];
+	struct tcp_listener	*tcp[OPT_MAX_LISTEN];
+	size_t			 nsock;
+	struct tcp_conn		*conns;
+	int			 spare_fd;	/* given up when out of fds */
+	struct event		*stop_ev;
+	struct event		*flush_ev;	/* sends queued UDP answers */
+	struct event		*tick_ev;	/* picks up new rule sets */
+};
 
 struct udp_sock {
 	struct worker		*w;
@@ -90,7 +104,8 @@ struct tcp_conn {
 	struct tcp_chunk	*out, *out_tail;
 	size_t			 queued;
 	int			 pending;	/* questions in flight */
-	int			 closed, eof, busy;
+	int			 closed, eof;
+	int			 in_use;	/* inside conn_process(): keep */
 	int			 wrote;		/* since the idle timer started */
 	int32_t			 client;	/* clients_take() bucket */
 	struct sockaddr_storage	 peer;
@@ -255,7 +270,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			if (in.msg[i].msg_hdr.msg_flags & MSG_TRUNC)
 				continue;
 			udp_origin(us, (unsigned)i, &to);
-			if (query_handle(us->w, in.buf[i], in.msg[i].msg_len,
+			if (query_handle(us->w->pool, in.buf[i], in.msg[i].msg_len,
 			    &to, 0, answer_buf, ANSWER_MAX_UDP, &len) ==
 			    QUERY_ANSWER)
 				udp_queue(us, &to, answer_buf, len);
@@ -308,7 +323,7 @@ conn_maybe_free(struct tcp_conn *c)
 {
 	struct worker *w = c->w;
 
-	if (!c->closed || c->pending > 0 || c->busy)
+	if (!c->closed || c->pending > 0 || c->in_use)
 		return;
 	if (c->prev != NULL)
 		c->prev->next = c->next;
@@ -462,7 +477,7 @@ conn_process(struct tcp_conn *c)
 			break;
 		c->pending++;
 		len = 0;
-		if (query_handle(c->w, c->in + off + 2, mlen, &to, 1,
+		if (query_handle(c->w->pool, c->in + off + 2, mlen, &to, 1,
 		    answer_buf, sizeof(answer_buf), &len) != QUERY_PENDING) {
 			c->pending--;
 			if (len > 0)
@@ -485,10 +500,10 @@ conn_resume(struct tcp_conn *c)
 	if (!conn_may_read(c) || event_pending(&c->rev, EV_READ, NULL))
 		return;
 	event_add(&c->rev, NULL);
-	if (!c->busy) {
-		c->busy = 1;
+	if (!c->in_use) {
+		c->in_use = 1;
 		conn_process(c);
-		c->busy = 0;
+		c->in_use = 0;
 	}
 }
 
@@ -524,9 +539,9 @@ conn_read(evutil_socket_t fd, short what, void *arg)
 		goto out;
 	}
 	c->inlen += (size_t)n;
-	c->busy = 1;
+	c->in_use = 1;
 	conn_process(c);
-	c->busy = 0;
+	c->in_use = 0;
 out:
 	conn_maybe_free(c);
 }
@@ -624,11 +639,13 @@ tcp_accept(evutil_socket_t fd, short what, void *arg)
 
 /* ---- replies that were not ready at once ------------------------------ */
 
-void
-worker_reply(struct worker *w, const struct reply_to *to, const uint8_t *buf,
+/* The pool's reply callback (query_reply_fn). */
+static void
+late_reply(void *arg, const struct reply_to *to, const uint8_t *buf,
     size_t len)
 {
-	struct tcp_conn *c = to->tcp;
+	struct worker	*w = arg;
+	struct tcp_conn	*c = to->tcp;
 
 	if (to->udp != NULL) {
 		if (buf != NULL) {
@@ -648,20 +665,6 @@ worker_reply(struct worker *w, const struct reply_to *to, const uint8_t *buf,
 }
 
 /* ---- the worker ------------------------------------------------------- */
-
-struct ruleset *
-worker_ruleset(struct worker *w)
-{
-	struct ruleset *rs;
-
-	if (ruleset_generation() != w->generation) {
-		rs = ruleset_acquire();
-		ruleset_release(w->rs);
-		w->rs = rs;
-		w->generation = rs->generation;
-	}
-	return w->rs;
-}
 
 /*
  * Give what TCP connections freed back to the system, once a megabyte was
@@ -692,7 +695,7 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	(void)worker_ruleset(arg);
+	query_pool_refresh(((struct worker *)arg)->pool);
 	trim_tcp_memory();
 }
 
@@ -776,9 +779,8 @@ worker_new(unsigned id, const struct config *cfg,
 	}
 	event_add(w->stop_ev, NULL);
 	event_add(w->tick_ev, &(struct timeval){ 1, 0 });
-	/* with --verbose every override is logged: evaluate every time */
-	if (!cfg->verbose && cfg->cache_entries > 0 &&
-	    (w->cache = cache_new(cfg->cache_entries)) == NULL) {
+	if ((w->pool = query_pool_new(cfg, w->base, shared->inflight,
+	    late_reply, w)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		worker_free(w);
 		return NULL;
@@ -793,8 +795,7 @@ worker_new(unsigned id, const struct config *cfg,
 int
 worker_upstream(struct worker *w, char *err, size_t errlen)
 {
-	w->ub = upstream_context(w->cfg, w->base, err, errlen);
-	return w->ub == NULL ? -1 : 0;
+	return query_pool_upstream(w->pool, err, errlen);
 }
 
 static void *
@@ -809,8 +810,6 @@ worker_main(void *arg)
 int
 worker_start(struct worker *w)
 {
-	w->rs = ruleset_acquire();
-	w->generation = w->rs->generation;
 	return pthread_create(&w->thread, NULL, worker_main, w) == 0 ? 0 : -1;
 }
 
@@ -820,14 +819,11 @@ worker_free(struct worker *w)
 	struct tcp_conn	*c;
 	size_t		 i;
 
-	w->stopping = 1;
-	if (w->ub != NULL)
-		ub_ctx_delete(w->ub);
-	query_free_all(w);
+	query_pool_free(w->pool);
 	while ((c = w->conns) != NULL) {
 		conn_close(c);
 		c->pending = 0;
-		c->busy = 0;
+		c->in_use = 0;
 		conn_maybe_free(c);
 	}
 	for (i = 0; i < OPT_MAX_LISTEN; i++) {
@@ -848,9 +844,6 @@ worker_free(struct worker *w)
 		event_free(w->flush_ev);
 	if (w->tick_ev != NULL)
 		event_free(w->tick_ev);
-	if (w->rs != NULL)
-		ruleset_release(w->rs);
-	cache_free(w->cache);
 	if (w->base != NULL)
 		event_base_free(w->base);
 	if (w->spare_fd != -1)
