@@ -303,14 +303,82 @@ start_workers(void)
 	return 0;
 }
 
+/* What the workers share, and the upstreams; 0, or -1 after logging. */
+static int
+prepare(struct config *cfg)
+{
+	char err[512];
+
+	shared.tcp = clients_new(cfg->tcp_client_conn, "--tcp-client-conn",
+	    cfg->tcp_max_conn, "--tcp-max-conn", "TCP connection closed");
+	shared.inflight = clients_new(cfg->client_inflight,
+	    "--client-inflight", 0, NULL,
+	    "answering SERVFAIL to questions for real DNS");
+	if (shared.tcp == NULL || shared.inflight == NULL) {
+		log_err("out of memory");
+		return -1;
+	}
+	if (upstream_defaults(cfg, err, sizeof(err)) == -1 ||
+	    upstream_check_loop(cfg, err, sizeof(err)) == -1) {
+		log_err("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Block the signals serve() takes, in every thread started after this. */
+static void
+block_signals(sigset_t *sigs)
+{
+	sigemptyset(sigs);
+	sigaddset(sigs, SIGHUP);
+	sigaddset(sigs, SIGTERM);
+	sigaddset(sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
+ * Workers and sockets, then detach, pid file, privileges and the first
+ * rule set (which ruleset.c owns from then on); 0, or -1 after logging.
+ */
+static int
+launch(const struct config *cfg, struct rules *set, int stop_fd)
+{
+	if (make_workers(cfg, stop_fd) == -1 ||
+	    (!cfg->foreground && detach() == -1))
+		return -1;
+	if (!cfg->foreground)
+		log_setup(0, cfg->verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	if (write_pidfile(cfg->pidfile) == -1 ||
+	    harden_drop(cfg->user) == -1 || ruleset_publish(set) == -1)
+		return -1;
+	return 0;
+}
+
+/* Stop the workers and free what main() made. */
+static void
+finish(const struct config *cfg, int stop_fd)
+{
+	unsigned i;
+
+	(void)!write(stop_fd, &(uint64_t){ 1 }, sizeof(uint64_t));
+	for (i = 0; i < nworkers; i++)
+		worker_join(workers[i]);
+	ruleset_reap(1);
+	clients_free(shared.tcp);
+	clients_free(shared.inflight);
+	if (cfg->pidfile != NULL)
+		(void)unlink(cfg->pidfile);
+	log_info("stopped");
+}
+
 int
 main(int argc, char **argv)
 {
 	struct config	 cfg;
 	struct rules	*set;
-	char		 err[512];
 	sigset_t	 sigs;
-	unsigned	 i;
 	int		 rc, stop_fd;
 
 	if ((rc = options_parse(argc, argv, &cfg)) != 0)
@@ -320,50 +388,19 @@ main(int argc, char **argv)
 		return 1;
 	if ((set = load_rules(&cfg, NULL, RULES_EMPTY_WARN)) == NULL)
 		return 1;
-	if (harden_check_reread(cfg.user, cfg.rules_path) == -1)
+	if (harden_check_reread(cfg.user, cfg.rules_path) == -1 ||
+	    prepare(&cfg) == -1)
 		goto fail;
-	shared.tcp = clients_new(cfg.tcp_client_conn, "--tcp-client-conn",
-	    cfg.tcp_max_conn, "--tcp-max-conn", "TCP connection closed");
-	shared.inflight = clients_new(cfg.client_inflight, "--client-inflight",
-	    0, NULL, "answering SERVFAIL to questions for real DNS");
-	if (shared.tcp == NULL || shared.inflight == NULL) {
-		log_err("out of memory");
-		goto fail;
-	}
-	if (upstream_defaults(&cfg, err, sizeof(err)) == -1 ||
-	    upstream_check_loop(&cfg, err, sizeof(err)) == -1) {
-		log_err("%s", err);
-		goto fail;
-	}
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
 	/* every thread inherits the mask: only serve() takes signals */
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	block_signals(&sigs);
 	if ((stop_fd = eventfd(0, EFD_CLOEXEC)) == -1 ||
-	    make_workers(&cfg, stop_fd) == -1 ||
-	    (!cfg.foreground && detach() == -1))
-		goto fail;
-	if (!cfg.foreground)
-		log_setup(0, cfg.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
-	if (write_pidfile(cfg.pidfile) == -1 ||
-	    harden_drop(cfg.user) == -1 || ruleset_publish(set) == -1)
+	    launch(&cfg, set, stop_fd) == -1)
 		goto fail;
 	if (start_workers() == -1)
 		return 1;	/* the set belongs to ruleset.c now */
 	announce(cfg.rules_path, set, "serving");
 	serve(&cfg, &sigs);
-	(void)!write(stop_fd, &(uint64_t){ 1 }, sizeof(uint64_t));
-	for (i = 0; i < nworkers; i++)
-		worker_join(workers[i]);
-	ruleset_reap(1);
-	clients_free(shared.tcp);
-	clients_free(shared.inflight);
-	if (cfg.pidfile != NULL)
-		(void)unlink(cfg.pidfile);
-	log_info("stopped");
+	finish(&cfg, stop_fd);
 	return 0;
 fail:
 	rules_free(set);
