@@ -16,6 +16,7 @@ int cmd_route(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_ctl(int argc, char **argv);
 
 /*
  * Print a diagnostic as "FILE:LINE:COLUMN: message" (errors) or

@@ -23,6 +23,9 @@ static const char usage[] =
 "                        convert routes from cisco, xeams, tmail, kumomta\n"
 "  export --format FORMAT [FILE] [-o OUT] [--sasl-passwd FILE]\n"
 "                        write rules as cisco or postfix routes\n"
+"  ctl [--control PATH] COMMAND\n"
+"                        ask a running mxshimd: reload, status, stats, top,\n"
+"                        route, flush\n"
 "\n"
 "`mxshim COMMAND --help` describes each command; mxshim(1) and\n"
 "mxshim.conf(5) describe everything.\n";
@@ -36,6 +39,7 @@ static const struct {
 	{ "run", cmd_run },
 	{ "import", cmd_import },
 	{ "export", cmd_export },
+	{ "ctl", cmd_ctl },
 };
 
 int

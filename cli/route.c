@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "explain.h"
 #include "realmx.h"
 
 #define ROUTE_MAX_UPSTREAMS	8
@@ -56,19 +57,6 @@ static int
 parse_u64(const char *s, uint64_t *out)
 {
 	return rules_parse_number(s, strlen(s), out);
-}
-
-static int
-parse_client(const char *s, struct rules_ctx *ctx)
-{
-	if (inet_pton(AF_INET, s, ctx->client_addr) == 1)
-		ctx->client_family = AF_INET;
-	else if (inet_pton(AF_INET6, s, ctx->client_addr) == 1)
-		ctx->client_family = AF_INET6;
-	else
-		return -1;
-	ctx->known |= RULES_CTX_CLIENT;
-	return 0;
 }
 
 static int
@@ -129,7 +117,7 @@ parse_options(int argc, char **argv, struct route_opts *o)
 			o->ctx.known |= RULES_CTX_RETRIES;
 			break;
 		case 'c':
-			if (parse_client(optarg, &o->ctx) < 0)
+			if (rules_explain_client(optarg, &o->ctx) < 0)
 				return bad_value("--client", optarg,
 				    "an IP address");
 			break;
@@ -150,101 +138,6 @@ parse_options(int argc, char **argv, struct route_opts *o)
 	}
 	o->domain = argv[optind];
 	return -1;
-}
-
-/* ---- printing ---- */
-
-static void
-print_record(const struct rules_record *rec, int show_secrets)
-{
-	uint8_t	addr[16];
-	char	text[INET6_ADDRSTRLEN];
-	int	family;
-
-	printf("%u ", rec->pref);
-	if (rec->user != NULL)
-		printf("%s:%s@", rec->user, show_secrets ? rec->pass : "***");
-	printf("%s", rec->host);
-	if (rec->port != RULES_DEFAULT_PORT)
-		printf(":%u", rec->port);
-	if ((family = rules_synth_addr(rec->host, addr)) != 0 &&
-	    inet_ntop(family, addr, text, sizeof(text)) != NULL)
-		printf("\t# address %s", text);
-	else if (rec->real)
-		printf("\t# real MX (line %u)", rec->line);
-	putchar('\n');
-}
-
-/* The line, with the password of its SERVER field masked. */
-static void
-print_line_text(const char *text, size_t len, int show_secrets)
-{
-	size_t	i = 0, start, end, at = 0, colon = 0;
-
-	while (i < len && (text[i] == ' ' || text[i] == '\t'))
-		i++;
-	while (i < len && text[i] != ' ' && text[i] != '\t')
-		i++;
-	while (i < len && (text[i] == ' ' || text[i] == '\t'))
-		i++;
-	start = i;
-	while (i < len && text[i] != ' ' && text[i] != '\t')
-		i++;
-	end = i;
-	for (i = start; i < end; i++)
-		if (text[i] == '@')
-			at = i;
-	for (i = start; at && i < at; i++)
-		if (text[i] == ':') {
-			colon = i;
-			break;
-		}
-	if (show_secrets || at == 0 || colon == 0) {
-		printf("%.*s", (int)len, text);
-		return;
-	}
-	printf("%.*s***%.*s", (int)(colon + 1), text, (int)(len - at),
-	    text + at);
-}
-
-struct trace_state {
-	const struct rules_ctx	*ctx;
-	int			 show_secrets;
-};
-
-static void
-print_event(void *arg, const struct rules_trace_event *ev)
-{
-	struct trace_state *ts = arg;
-
-	if (ev->kind == RULES_TRACE_END) {
-		printf("  line %u: $end, no further lines are looked at\n",
-		    ev->line);
-		return;
-	}
-	if (ev->kind == RULES_TRACE_TEMPFAIL) {
-		printf("  line %u: needs real DNS data that could not be "
-		    "fetched: SERVFAIL\n                ", ev->line);
-		print_line_text(ev->line_text, ev->line_len, ts->show_secrets);
-		putchar('\n');
-		return;
-	}
-	printf("  line %u: ", ev->line);
-	switch (ev->kind) {
-	case RULES_TRACE_APPLIED:
-		printf("applied      ");
-		break;
-	case RULES_TRACE_FAILED:
-		printf("not applied  %.*s is false\n                ",
-		    (int)ev->token_len, ev->token);
-		break;
-	default:
-		printf("not applied  %.*s is unknown in this context "
-		    "(false)\n                ", (int)ev->token_len, ev->token);
-		break;
-	}
-	print_line_text(ev->line_text, ev->line_len, ts->show_secrets);
-	putchar('\n');
 }
 
 /* ---- the lookup ---- */
@@ -277,48 +170,6 @@ evaluate(const struct rules *set, const struct route_opts *o,
 	return rc;
 }
 
-static void
-print_result(const struct route_opts *o, const struct rules_result *res)
-{
-	size_t i;
-
-	switch (res->rc) {
-	case RULES_ANSWER:
-		for (i = 0; i < res->count; i++)
-			print_record(res->record + i, o->show_secrets);
-		printf("# TTL %u%s\n", res->ttl, res->client_dependent ?
-		    ", depends on the client address" : "");
-		break;
-	case RULES_NULL_MX:
-		printf("0 .\t# null MX: the domain accepts no mail\n");
-		break;
-	case RULES_SERVFAIL:
-		printf("# SERVFAIL: the real MX records of %s could not be "
-		    "fetched; the MTA would defer and retry\n",
-		    res->need[0] ? res->need : res->name);
-		break;
-	default:
-		printf("# no override: %s is answered from real DNS, "
-		    "unchanged\n", res->name);
-		break;
-	}
-}
-
-static void
-print_trace(const struct rules *set, const struct route_opts *o,
-    const struct real_data *rd)
-{
-	struct trace_state	ts = { &o->ctx, o->show_secrets };
-	struct rules_trace	tr = { print_event, &ts };
-	struct rules_result	*res = malloc(sizeof(*res));
-
-	if (res == NULL)
-		return;
-	printf("\nexplain (%s):\n", o->domain);
-	rules_eval(set, o->domain, &o->ctx, &rd->real, o->ttl, &tr, res);
-	free(res);
-}
-
 static int
 route(const struct rules *set, const struct route_opts *o)
 {
@@ -340,8 +191,10 @@ route(const struct rules *set, const struct route_opts *o)
 		    "name\n", o->domain);
 		status = 1;
 	} else {
-		print_result(o, res);
-		print_trace(set, o, rd);
+		rules_explain_result(stdout, res, o->show_secrets);
+		printf("\nexplain (%s):\n", o->domain);
+		rules_explain_trace(stdout, set, o->domain, &o->ctx, &rd->real,
+		    o->ttl, o->show_secrets);
 		status = rc == RULES_SERVFAIL ? 75 : 0;
 	}
 	realmx_free(rm);

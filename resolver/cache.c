@@ -20,7 +20,8 @@ struct entry {
 	uint64_t	 hash;
 	unsigned long	 gen;
 	uint16_t	 keylen, anslen;
-	uint8_t		*data;		/* key, then answer */
+	uint8_t		 nrules;
+	uint8_t		*data;		/* key, answer, rule indexes */
 };
 
 struct answer_cache {
@@ -67,20 +68,27 @@ cache_new(unsigned long entries)
 }
 
 void
-cache_free(struct answer_cache *c)
+cache_clear(struct answer_cache *c)
 {
 	uint64_t i;
 
-	if (c == NULL)
-		return;
-	for (i = 0; i <= c->mask; i++)
+	for (i = 0; c != NULL && i <= c->mask; i++) {
 		free(c->slot[i].data);
+		memset(&c->slot[i], 0, sizeof(c->slot[i]));
+	}
+}
+
+void
+cache_free(struct answer_cache *c)
+{
+	cache_clear(c);
 	free(c);
 }
 
 size_t
 cache_get(struct answer_cache *c, unsigned long gen,
-    const struct answer_question *q, uint8_t *out, size_t cap)
+    const struct answer_question *q, uint8_t *out, size_t cap,
+    uint32_t *rules, size_t *nrules)
 {
 	uint8_t		 key[LDNS_MAX_DOMAINLEN + 8];
 	size_t		 n = make_key(q, key);
@@ -93,12 +101,15 @@ cache_get(struct answer_cache *c, unsigned long gen,
 	memcpy(out, e->data + n, e->anslen);
 	if (answer_patch(out, e->anslen, q, cap) == -1)
 		return 0;
+	memcpy(rules, e->data + n + e->anslen, e->nrules * sizeof(*rules));
+	*nrules = e->nrules;
 	return e->anslen;
 }
 
 void
 cache_put(struct answer_cache *c, unsigned long gen,
-    const struct answer_question *q, const uint8_t *ans, size_t len)
+    const struct answer_question *q, const uint8_t *ans, size_t len,
+    const uint32_t *rules, size_t nrules)
 {
 	uint8_t		 key[LDNS_MAX_DOMAINLEN + 8];
 	size_t		 n = make_key(q, key);
@@ -111,10 +122,14 @@ cache_put(struct answer_cache *c, unsigned long gen,
 	    (ans[2] & LDNS_TC_MASK) != 0 ||
 	    (ans[3] & 0x0f) != LDNS_RCODE_NOERROR)
 		return;
-	if ((d = realloc(e->data, n + len)) == NULL)
+	if (nrules > CACHE_MAX_RULES)
+		nrules = CACHE_MAX_RULES;
+	if ((d = realloc(e->data, n + len + nrules * sizeof(*rules))) == NULL)
 		return;
 	memcpy(d, key, n);
 	memcpy(d + n, ans, len);
+	memcpy(d + n + len, rules, nrules * sizeof(*rules));
+	e->nrules = (uint8_t)nrules;
 	e->data = d;
 	e->hash = h;
 	e->gen = gen;

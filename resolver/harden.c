@@ -21,9 +21,12 @@
 
 #define REREAD_DROP_FAILED	255	/* the child's exit: it said why */
 
-/* Terminate by default; nothing in mxshimd uses them (see harden.h). */
+/*
+ * Terminate by default; nothing in mxshimd uses them (see harden.h).
+ * SIGUSR1, SIGUSR2 and SIGALRM are not here: main.c takes them.
+ */
 static const int stray_signals[] = {
-	SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGPIPE, SIGIO, SIGPWR
+	SIGVTALRM, SIGPROF, SIGPIPE, SIGIO, SIGPWR
 };
 
 int

@@ -12,8 +12,10 @@
 
 /*
  * Make the process non-dumpable (no core file, no ptrace by other users:
- * the rules hold passwords) and ignore the signals a user may send by
- * habit (SIGUSR1, SIGUSR2, SIGALRM, ...), whose default is to terminate.
+ * the rules hold passwords) and ignore the stray signals whose default is
+ * to terminate (SIGVTALRM, SIGPROF, SIGPIPE, SIGIO, SIGPWR; SIGUSR1,
+ * SIGUSR2 and SIGALRM, which a user may send by habit, main.c takes
+ * through its signalfd).
  * A later use of one of them must take it out of this list: an ignored
  * signal is discarded, even when blocked and waited for.  0, or -1 after
  * logging why.

@@ -18,10 +18,15 @@ resolver_mxshimd_SOURCES = resolver/main.c \
 	resolver/worker.c resolver/worker.h \
 	resolver/query.c resolver/query.h \
 	resolver/cache.c resolver/cache.h \
+	resolver/stats.c resolver/stats.h \
+	resolver/control.c resolver/control.h \
+	resolver/commands.c resolver/commands.h \
+	resolver/metrics.c resolver/metrics.h \
 	resolver/log.c resolver/log.h \
 	resolver/harden.c resolver/harden.h
-resolver_mxshimd_CFLAGS = $(AM_CFLAGS) $(UNBOUND_CFLAGS) $(LDNS_CFLAGS)
-resolver_mxshimd_LDADD = rules/librules.la answer/libanswer.la \
+resolver_mxshimd_CFLAGS = $(AM_CFLAGS) $(UNBOUND_CFLAGS) $(LDNS_CFLAGS) \
+	-I$(top_srcdir)/cli
+resolver_mxshimd_LDADD = cli/librealmx.la rules/librules.la answer/libanswer.la \
 	resolver/libubstub.la \
 	$(UNBOUND_LIBS) $(LDNS_LIBS) $(LIBEVENT_LIBS) $(PTHREAD_LIBS)
 # what the resolver's tests, benchmark and example need in a tarball

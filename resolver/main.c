@@ -5,31 +5,43 @@
  * Start-up order matters: everything that can fail for a reason the
  * operator must see (options, rules, upstreams, sockets) is done before
  * detaching, so the exit status and message reach the terminal; sockets
- * are bound before privileges are dropped; the workers start last.  The
- * main thread then only waits for signals: SIGHUP loads the rules anew
- * once the file has been still for --settle (the workers keep answering
- * with the old set meanwhile), SIGTERM and SIGINT stop.
+ * (the control socket too) are bound before privileges are dropped; the
+ * workers start last.  The main thread then runs a libevent loop of its
+ * own for the operator: signals (through a signalfd), the control socket
+ * and /metrics.  SIGHUP loads the rules anew once the file has been still
+ * for --settle (the workers keep answering with the old set meanwhile),
+ * `mxshim ctl reload` loads them at once, SIGUSR1 logs the counters,
+ * SIGTERM, SIGINT and SIGQUIT stop, SIGUSR2 and SIGALRM are logged and
+ * ignored (harden.c ignores the other stray signals).
  */
 #include "config.h"
 
 #include <sys/eventfd.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "clients.h"
+#include "commands.h"
+#include "control.h"
 #include "harden.h"
 #include "log.h"
+#include "metrics.h"
 #include "options.h"
 #include "rules.h"
 #include "ruleset.h"
+#include "stats.h"
 #include "upstream.h"
 #include "worker.h"
 
@@ -49,32 +61,57 @@ struct reload {
 static struct worker	*workers[OPT_MAX_THREADS];
 static unsigned		 nworkers;
 static struct worker_shared shared;
+static char		 last_reload[160] = "none";
+
+/* Where a load's messages go: the log, and a control client's reply. */
+struct load_report {
+	unsigned	 errors;
+	FILE		*out;		/* or NULL */
+};
+
+/* Log a message and copy it to the reply, if any. */
+static void __attribute__((format(printf, 3, 4)))
+report(FILE *out, enum log_level level, const char *fmt, ...)
+{
+	char	msg[1024];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_msg(level, "%s", msg);
+	if (out != NULL)
+		fprintf(out, "%s\n", msg);
+}
 
 static void
 diag(void *arg, const struct rules_diag *d)
 {
-	enum log_level	 level = d->is_error ? LOG_LVL_ERR : LOG_LVL_WARN;
-	unsigned	*errors = arg;
+	enum log_level		 level = d->is_error ? LOG_LVL_ERR :
+				    LOG_LVL_WARN;
+	struct load_report	*rep = arg;
 
 	if (d->is_error)
-		(*errors)++;
+		rep->errors++;
 	if (d->line == 0)
-		log_msg(level, "%s: %s", d->file, d->message);
+		report(rep->out, level, "%s: %s", d->file, d->message);
 	else
-		log_msg(level, "%s:%u:%u: %s", d->file, d->line, d->column,
-		    d->message);
+		report(rep->out, level, "%s:%u:%u: %s", d->file, d->line,
+		    d->column, d->message);
 }
 
 /*
- * Load the rules file; NULL after logging why.  With expect, only the file
- * as it looked then: errno EAGAIN (logged as a warning) when it changed.
- * empty: RULES_EMPTY_REFUSE on reload, where it would drop every override.
+ * Load the rules file; NULL after logging why (and saying it to out, when
+ * not NULL).  With expect, only the file as it looked then: errno EAGAIN
+ * (logged as a warning) when it changed.  empty: RULES_EMPTY_REFUSE on
+ * reload, where it would drop every override.
  */
 static struct rules *
-load_rules(const struct config *cfg, const struct stat *expect, int empty)
+load_rules(const struct config *cfg, const struct stat *expect, int empty,
+    FILE *out)
 {
-	unsigned		errors = 0;
-	struct rules_load_opts	opts = { .diag = diag, .diag_arg = &errors,
+	struct load_report	rep = { 0, out };
+	struct rules_load_opts	opts = { .diag = diag, .diag_arg = &rep,
 				    .expect = expect, .empty = empty,
 				    .max_bytes = cfg->rules_max_bytes,
 				    .max_lines = cfg->rules_max_lines };
@@ -87,15 +124,17 @@ load_rules(const struct config *cfg, const struct stat *expect, int empty)
 		return set;
 	saved = errno;
 	if (saved == EAGAIN)
-		log_warn("%s: changed while it was read: not loaded", path);
+		report(out, LOG_LVL_WARN, "%s: changed while it was read: not "
+		    "loaded", path);
 	else {
 		if (saved == EFBIG)
-			log_err("%s: over the limits (--max-rules-bytes %zu, "
-			    "--max-rules-lines %zu)", path,
-			    cfg->rules_max_bytes, cfg->rules_max_lines);
-		else if (saved != 0 && errors == 0)	/* not a parse error */
-			log_err("%s: %s", path, strerror(saved));
-		log_err("%s: rules not loaded", path);
+			report(out, LOG_LVL_ERR, "%s: over the limits "
+			    "(--max-rules-bytes %zu, --max-rules-lines %zu)",
+			    path, cfg->rules_max_bytes, cfg->rules_max_lines);
+		else if (saved != 0 && rep.errors == 0)	/* no parse error */
+			report(out, LOG_LVL_ERR, "%s: %s", path,
+			    strerror(saved));
+		report(out, LOG_LVL_ERR, "%s: rules not loaded", path);
 	}
 	errno = saved;	/* the caller tells EAGAIN from the rest */
 	return NULL;
@@ -145,32 +184,65 @@ detach(void)
 	return 0;
 }
 
+/* Remember how the last reload went, for `status`, and count it. */
+static void
+reload_result(int ok)
+{
+	char		when[32];
+	time_t		now = time(NULL);
+	struct tm	tm;
+
+	if (gmtime_r(&now, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		when[0] = '\0';
+	snprintf(last_reload, sizeof(last_reload), "%s at %s (generation %lu)",
+	    ok ? "ok" : "failed", when, ruleset_generation());
+	stats_add(stats_main(), ok ? STAT_RELOAD_OK : STAT_RELOAD_FAILED);
+}
+
+/* The old set stays: say so, and which it is, to the log and out. */
+static void
+kept(const char *path, FILE *out)
+{
+	log_err("%s: keeping the rules loaded before (generation %lu)", path,
+	    ruleset_generation());
+	if (out != NULL)
+		fprintf(out, "kept generation %lu\n", ruleset_generation());
+	reload_result(0);
+}
+
 /*
- * Load the file as it looked (expect) and publish it.  Returns -1 when it
- * changed since: try again once it is still.
+ * Load the file as it looked (expect) and publish it; the outcome to out
+ * too when not NULL.  Returns 1 when loaded, 0 when the old set stays, -1
+ * when the file changed since: try again once it is still.
  */
 static int
-reload(const struct config *cfg, const struct stat *expect)
+reload(const struct config *cfg, const struct stat *expect, FILE *out)
 {
 	const char	*path = cfg->rules_path;
 	struct rules	*set;
 	int		 rc;
 
-	if ((set = load_rules(cfg, expect, RULES_EMPTY_REFUSE)) == NULL) {
+	if ((set = load_rules(cfg, expect, RULES_EMPTY_REFUSE, out)) == NULL) {
 		rc = errno == EAGAIN ? -1 : 0;
 		/* what was parsed was freed: as big as a set, give it back */
 		malloc_trim(0);
-		if (rc == 0)
-			log_err("%s: keeping the rules loaded before", path);
+		if (rc == 0 || out != NULL)
+			kept(path, out);
 		return rc;
 	}
 	if (ruleset_publish(set) == -1) {
 		rules_free(set);
-		log_err("out of memory: keeping the rules loaded before");
+		report(out, LOG_LVL_ERR, "out of memory: not loaded");
+		kept(path, out);
 		return 0;
 	}
 	announce(path, set, "loaded");
-	return 0;
+	if (out != NULL)
+		fprintf(out, "loaded %zu rules from %s (generation %lu)\n",
+		    rules_count(set), path, ruleset_generation());
+	reload_result(1);
+	return 1;
 }
 
 static uint64_t
@@ -227,38 +299,157 @@ reload_step(struct reload *rl, const struct config *cfg)
 	if (now - rl->since_ms < cfg->settle_ms)
 		return;
 	drain_sighup();
-	if (reload(cfg, found ? &rl->seen : NULL) == -1) {
+	if (reload(cfg, found ? &rl->seen : NULL, NULL) == -1) {
 		rl->looked = 0;
 		return;
 	}
 	memset(rl, 0, sizeof(*rl));
 }
 
-/* Wait for signals until told to stop; frees retired rule sets. */
-static void
-serve(const struct config *cfg, const sigset_t *sigs)
-{
-	struct reload	rl;
-	struct timespec	tick;
-	int		sig;
+/* The main thread's loop: signals, control socket, /metrics, reloads. */
+struct main_loop {
+	const struct config	*cfg;
+	struct event_base	*base;
+	struct event		*sig_ev, *tick_ev;
+	struct reload		 rl;
+	int			 sigfd;
+	struct control		*control;
+	struct metrics		*metrics;
+	struct commands_env	 env;
+};
 
-	memset(&rl, 0, sizeof(rl));
-	for (;;) {
-		tick.tv_sec = 0;
-		tick.tv_nsec = (rl.pending ? SETTLE_POLL_MS :
-		    REAP_INTERVAL_MS) * 1000000L;
-		sig = sigtimedwait(sigs, NULL, &tick);
-		if (sig == SIGHUP && !rl.pending) {
-			log_info("SIGHUP: reloading %s", cfg->rules_path);
-			rl.pending = 1;
-		} else if (sig == SIGTERM || sig == SIGINT) {
-			log_info("signal %d: stopping", sig);
-			return;
+static struct main_loop	loop = { .sigfd = -1 };
+
+/* Next look: soon while a reload waits for the file, else to reap. */
+static void
+tick_arm(struct main_loop *m)
+{
+	struct timeval tv = { 0, (m->rl.pending ? SETTLE_POLL_MS :
+	    REAP_INTERVAL_MS) * 1000L };
+
+	evtimer_add(m->tick_ev, &tv);
+}
+
+static void
+on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct main_loop *m = arg;
+
+	(void)fd;
+	(void)what;
+	if (m->rl.pending)
+		reload_step(&m->rl, m->cfg);
+	ruleset_reap(0);
+	tick_arm(m);
+}
+
+static void
+on_signal(evutil_socket_t fd, short what, void *arg)
+{
+	struct main_loop	*m = arg;
+	struct signalfd_siginfo	 si;
+	uint64_t		 v[STAT_COUNT];
+
+	(void)what;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			if (m->rl.pending)
+				break;
+			log_info("SIGHUP: reloading %s", m->cfg->rules_path);
+			m->rl.pending = 1;
+			event_active(m->tick_ev, EV_TIMEOUT, 1);
+			break;
+		case SIGUSR1:
+			stats_sum(v, 0);
+			stats_log(v);
+			break;
+		case SIGTERM:
+		case SIGINT:
+		case SIGQUIT:
+			log_info("signal %u: stopping", si.ssi_signo);
+			event_base_loopbreak(m->base);
+			break;
+		default:
+			log_info("signal %u ignored", si.ssi_signo);
+			break;
 		}
-		if (rl.pending)
-			reload_step(&rl, cfg);
-		ruleset_reap(0);
 	}
+}
+
+/* `mxshim ctl reload`: at once, without waiting for the file to settle. */
+static int
+ctl_reload(FILE *out)
+{
+	return reload(loop.cfg, NULL, out) == 1 ? 0 : -1;
+}
+
+/*
+ * The loop's events, the control socket and /metrics: before detaching
+ * and dropping privileges, so errors reach the terminal and low ports
+ * and /run can be bound.  0, or -1 after logging.
+ */
+static int
+loop_open(const struct config *cfg, const sigset_t *sigs)
+{
+	char err[512];
+
+	loop.cfg = cfg;
+	if ((loop.base = event_base_new()) == NULL ||
+	    (loop.sigfd = signalfd(-1, sigs, SFD_NONBLOCK | SFD_CLOEXEC)) ==
+	    -1 ||
+	    (loop.sig_ev = event_new(loop.base, loop.sigfd,
+	    EV_READ | EV_PERSIST, on_signal, &loop)) == NULL ||
+	    (loop.tick_ev = evtimer_new(loop.base, on_tick, &loop)) == NULL) {
+		log_err("cannot set up the main loop");
+		return -1;
+	}
+	loop.env = (struct commands_env){ .cfg = cfg, .started = time(NULL),
+	    .workers = workers, .reload = ctl_reload,
+	    .last_reload = last_reload };
+	if (cfg->control != NULL && (loop.control = control_open(cfg->control,
+	    loop.base, commands_run, &loop.env, err, sizeof(err))) == NULL) {
+		/* the default is a convenience; a path asked for is a must */
+		if (!cfg->control_default) {
+			log_err("%s", err);
+			return -1;
+		}
+		log_warn("%s: no control socket (--control PATH, or "
+		    "--control none to say so)", err);
+	}
+	if (cfg->has_metrics &&
+	    (loop.metrics = metrics_open(cfg, loop.base, err, sizeof(err))) ==
+	    NULL) {
+		log_err("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+loop_close(void)
+{
+	metrics_close(loop.metrics);
+	control_close(loop.control);
+	if (loop.sig_ev != NULL)
+		event_free(loop.sig_ev);
+	if (loop.tick_ev != NULL)
+		event_free(loop.tick_ev);
+	if (loop.sigfd != -1)
+		close(loop.sigfd);
+	if (loop.base != NULL)
+		event_base_free(loop.base);
+}
+
+/* Serve the operator until told to stop. */
+static void
+serve(void)
+{
+	loop.env.nworkers = nworkers;
+	memset(&loop.rl, 0, sizeof(loop.rl));
+	event_add(loop.sig_ev, NULL);
+	tick_arm(&loop);
+	event_base_dispatch(loop.base);
 }
 
 static int
@@ -326,14 +517,22 @@ prepare(struct config *cfg)
 	return 0;
 }
 
-/* Block the signals serve() takes, in every thread started after this. */
+/*
+ * Block the signals serve() takes (through a signalfd), in every thread
+ * started after this: the ones an operator sends (SIGUSR2 and SIGALRM
+ * are logged and ignored rather than fatal; harden_process() ignores the
+ * other stray ones).
+ */
 static void
 block_signals(sigset_t *sigs)
 {
+	static const int taken[] = { SIGHUP, SIGTERM, SIGINT, SIGQUIT,
+	    SIGUSR1, SIGUSR2, SIGALRM };
+	size_t i;
+
 	sigemptyset(sigs);
-	sigaddset(sigs, SIGHUP);
-	sigaddset(sigs, SIGTERM);
-	sigaddset(sigs, SIGINT);
+	for (i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
+		sigaddset(sigs, taken[i]);
 	pthread_sigmask(SIG_BLOCK, sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -343,11 +542,14 @@ block_signals(sigset_t *sigs)
  * rule set (which ruleset.c owns from then on); 0, or -1 after logging.
  */
 static int
-launch(const struct config *cfg, struct rules *set, int stop_fd)
+launch(const struct config *cfg, const sigset_t *sigs, struct rules *set,
+    int stop_fd)
 {
-	if (make_workers(cfg, stop_fd) == -1 ||
+	if (make_workers(cfg, stop_fd) == -1 || loop_open(cfg, sigs) == -1 ||
 	    (!cfg->foreground && detach() == -1))
 		return -1;
+	if (!cfg->foreground)
+		(void)event_reinit(loop.base);	/* a new process */
 	if (!cfg->foreground)
 		log_setup(0, cfg->verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	if (write_pidfile(cfg->pidfile) == -1 ||
@@ -366,6 +568,8 @@ finish(const struct config *cfg, int stop_fd)
 	for (i = 0; i < nworkers; i++)
 		worker_join(workers[i]);
 	ruleset_reap(1);
+	loop_close();
+	stats_free();
 	clients_free(shared.tcp);
 	clients_free(shared.inflight);
 	if (cfg->pidfile != NULL)
@@ -386,7 +590,7 @@ main(int argc, char **argv)
 	log_setup(1, cfg.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	if (harden_process() == -1 || harden_paths(&cfg) == -1)
 		return 1;
-	if ((set = load_rules(&cfg, NULL, RULES_EMPTY_WARN)) == NULL)
+	if ((set = load_rules(&cfg, NULL, RULES_EMPTY_WARN, NULL)) == NULL)
 		return 1;
 	if (harden_check_reread(cfg.user, cfg.rules_path) == -1 ||
 	    prepare(&cfg) == -1)
@@ -394,12 +598,12 @@ main(int argc, char **argv)
 	/* every thread inherits the mask: only serve() takes signals */
 	block_signals(&sigs);
 	if ((stop_fd = eventfd(0, EFD_CLOEXEC)) == -1 ||
-	    launch(&cfg, set, stop_fd) == -1)
+	    launch(&cfg, &sigs, set, stop_fd) == -1)
 		goto fail;
 	if (start_workers() == -1)
 		return 1;	/* the set belongs to ruleset.c now */
 	announce(cfg.rules_path, set, "serving");
-	serve(&cfg, &sigs);
+	serve();
 	finish(&cfg, stop_fd);
 	return 0;
 fail:

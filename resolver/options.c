@@ -22,7 +22,8 @@ enum {
 	OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V',
 	OPT_TIMEOUT = 256, OPT_RESOLV_CONF, OPT_ANSWER_CACHE,
 	OPT_MAX_BYTES, OPT_MAX_LINES, OPT_TCP_MAX_CONN, OPT_TCP_CLIENT_CONN,
-	OPT_TCP_IDLE, OPT_CLIENT_INFLIGHT, OPT_SETTLE
+	OPT_TCP_IDLE, OPT_CLIENT_INFLIGHT, OPT_SETTLE, OPT_LOG_QUERIES,
+	OPT_CONTROL, OPT_METRICS
 };
 
 static const struct option longopts[] = {
@@ -46,6 +47,9 @@ static const struct option longopts[] = {
 	{ "tcp-idle",	required_argument,	NULL, OPT_TCP_IDLE },
 	{ "client-inflight", required_argument,	NULL, OPT_CLIENT_INFLIGHT },
 	{ "verbose",	no_argument,		NULL, OPT_VERBOSE },
+	{ "log-queries", no_argument,		NULL, OPT_LOG_QUERIES },
+	{ "control",	required_argument,	NULL, OPT_CONTROL },
+	{ "metrics",	required_argument,	NULL, OPT_METRICS },
 	{ "help",	no_argument,		NULL, OPT_HELP },
 	{ "version",	no_argument,		NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -59,7 +63,8 @@ usage(FILE *f)
 "               [--foreground] [--ttl SECONDS] [--allow CIDR]... [--user USER]\n"
 "               [--pidfile FILE] [--threads N] [--timeout MS]\n"
 "               [--resolv-conf FILE] [--answer-cache ENTRIES] [--settle MS]\n"
-"               [--verbose]\n"
+"               [--verbose] [--log-queries] [--control PATH|none]\n"
+"               [--metrics ADDR@PORT]\n"
 "               [--max-rules-bytes SIZE] [--max-rules-lines N]\n"
 "               [--tcp-max-conn N] [--tcp-client-conn N] [--tcp-idle SECONDS]\n"
 "               [--client-inflight N]\n"
@@ -82,6 +87,12 @@ usage(FILE *f)
 "  --settle MS             on SIGHUP, wait until the file is still that long\n"
 "                          (default 200)\n"
 "  --verbose               log each overridden answer (never credentials)\n"
+"  --log-queries           log a line per question: client, name, type,\n"
+"                          transport, path, rcode, latency, rule lines\n"
+"  --control PATH          control socket for `mxshim ctl` (default\n"
+"                          " OPT_DEFAULT_CONTROL "; none: no socket)\n"
+"  --metrics ADDR@PORT     serve Prometheus /metrics there (default off;\n"
+"                          clients as --allow, loopback by default)\n"
 "\n"
 "Limits (0 turns a per-client or rules limit off):\n"
 "  --max-rules-bytes SIZE  refuse a larger rules file (default 64M; K, M, G)\n"
@@ -212,6 +223,31 @@ tuning_option(int c, const char *arg, struct config *cfg)
 	return limit_option(c, arg, cfg);
 }
 
+/* What the operator watches it with: control, metrics, query log. */
+static int
+ops_option(int c, const char *arg, struct config *cfg)
+{
+	switch (c) {
+	case OPT_LOG_QUERIES:
+		cfg->log_queries = 1;
+		return 0;
+	case OPT_CONTROL:
+		if (*arg == '\0')
+			return bad("control", arg, "a socket path or none");
+		cfg->control = strcmp(arg, "none") == 0 ? NULL : arg;
+		cfg->control_default = 0;
+		return 0;
+	case OPT_METRICS:
+		if (netaddr_parse(arg, 0, &cfg->metrics) == -1 ||
+		    netaddr_port((struct sockaddr *)&cfg->metrics.ss) == 0)
+			return bad("metrics", arg, "ADDR@PORT, e.g. "
+			    "127.0.0.1@9153");
+		cfg->has_metrics = 1;
+		return 0;
+	}
+	return tuning_option(c, arg, cfg);
+}
+
 /* Files, addresses, who may ask, and the switches. */
 static int
 one_option(int c, const char *arg, struct config *cfg)
@@ -247,7 +283,7 @@ one_option(int c, const char *arg, struct config *cfg)
 		cfg->verbose = 1;
 		return 0;
 	}
-	return tuning_option(c, arg, cfg);
+	return ops_option(c, arg, cfg);
 }
 
 int
@@ -261,6 +297,8 @@ options_parse(int argc, char **argv, struct config *cfg)
 	cfg->cache_entries = OPT_DEFAULT_CACHE;
 	cfg->settle_ms = OPT_DEFAULT_SETTLE_MS;
 	cfg->resolv_conf = "/etc/resolv.conf";
+	cfg->control = OPT_DEFAULT_CONTROL;
+	cfg->control_default = 1;
 	cfg->rules_max_bytes = RULES_DEFAULT_MAX_BYTES;
 	cfg->rules_max_lines = RULES_DEFAULT_MAX_LINES;
 	cfg->tcp_max_conn = OPT_DEFAULT_TCP_CONN;

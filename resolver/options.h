@@ -21,6 +21,7 @@
 #define OPT_DEFAULT_TCP_CLIENT	128	/* TCP connections per client */
 #define OPT_DEFAULT_TCP_IDLE	10	/* seconds */
 #define OPT_DEFAULT_INFLIGHT	64	/* per client, waiting for real DNS */
+#define OPT_DEFAULT_CONTROL	"/run/mxshim/mxshimd.ctl"
 
 struct config {
 	const char	*rules_path;
@@ -38,6 +39,11 @@ struct config {
 	unsigned	 threads;	/* 0: one per core */
 	unsigned	 timeout_ms;	/* give up on upstream, SERVFAIL */
 	int		 verbose;	/* 1: debug lines per overridden answer */
+	int		 log_queries;	/* 1: a line per question */
+	const char	*control;	/* control socket path, or NULL: none */
+	int		 control_default;	/* not given: may fail softly */
+	struct netaddr	 metrics;	/* /metrics here when has_metrics */
+	int		 has_metrics;
 	unsigned long	 cache_entries;	/* prebuilt answers per worker, 0:
 					   none (rounded down to a power of 2) */
 	unsigned	 settle_ms;	/* SIGHUP: reload once the file has

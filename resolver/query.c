@@ -18,6 +18,12 @@
  * allowance gets SERVFAIL at once (the sender retries later), so a flood
  * of questions that hang cannot crowd out the other clients; answers from
  * the rules alone are never limited.
+ *
+ * Every answer is noted once, when it is sent (note_done()): the worker's
+ * counters (stats.h), the rules that decided it (`mxshim ctl top`), and
+ * with --log-queries one log line.  `flush` gives the pool a new
+ * libunbound context (libunbound has no call that empties its cache);
+ * the old one lives on until the questions it still owes are answered.
  */
 #include "config.h"
 
@@ -25,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 #include <event2/event_struct.h>
@@ -39,9 +46,11 @@
 #include "netaddr.h"
 #include "query.h"
 #include "ruleset.h"
+#include "stats.h"
 #include "upstream.h"
 
 #define FLAG_OPCODE(f)	(((f) >> 11) & 0xf)
+#define TROUBLE_EVERY	10	/* seconds between upstream warnings */
 
 enum query_mode { Q_RELAY, Q_NEED };
 enum query_state {
@@ -51,24 +60,43 @@ enum query_state {
 	Q_ABANDONED	/* answered SERVFAIL at the deadline: free on callback */
 };
 
-struct query_pool {
-	const struct config	*cfg;
-	struct event_base	*base;
+/* A libunbound context and the questions that wait for it. */
+struct upstream {
 	struct ub_ctx		*ub;
-	struct clients		*inflight;	/* --client-inflight */
-	query_reply_fn		*reply;
-	void			*reply_arg;
+	unsigned		 users;
+	struct upstream		*next;		/* retired, after flush */
+};
+
+/* What became of one question, for the counters and --log-queries. */
+struct note {
+	enum stat_id		 path;
+	enum stat_id		 servfail;	/* its cause, or STAT_COUNT */
+	struct ruleset		*rs;		/* the set that decided */
+	uint32_t		 rules[CACHE_MAX_RULES];
+	size_t			 nrules;
+	struct timespec		 start;		/* --log-queries only */
+};
+
+struct query_pool {
+	struct query_env	 env;
+	const struct config	*cfg;
+	struct upstream		*up;		/* current */
+	struct upstream		*retired;	/* flushed, still owing */
 	struct ruleset		*rs;		/* current, one reference */
 	unsigned long		 generation;
 	struct answer_cache	*cache;		/* prebuilt answers, or NULL */
 	int			 stopping;	/* ignore libunbound callbacks */
 	struct query		*live;		/* waiting for upstream */
 	struct query		*spare;		/* free list */
+	time_t			 trouble_at;	/* last upstream warning */
+	unsigned long		 trouble_quiet;	/* not logged since */
 };
 
 struct query {
 	struct query		*next, *prev;	/* p->live, or p->spare */
 	struct query_pool	*p;
+	struct upstream		*up;		/* the context it waits on */
+	struct note		 note;
 	struct reply_to		 to;
 	int			 tcp;
 	enum query_mode		 mode;
@@ -91,26 +119,33 @@ static void query_event(evutil_socket_t fd, short what, void *arg);
 
 /* ---- allocation ------------------------------------------------------- */
 
-/* A query for the client at peer, or NULL when it may not have one more. */
+/*
+ * A query for the client at peer, or NULL with *inflight set when the
+ * client may not have one more.
+ */
 static struct query *
-query_get(struct query_pool *p, const struct sockaddr *peer)
+query_get(struct query_pool *p, const struct sockaddr *peer, int *inflight)
 {
 	struct query	*qr = p->spare;
 	int32_t		 client;
 
-	if ((client = clients_take(p->inflight, peer)) == -1)
+	*inflight = 0;
+	if ((client = clients_take(p->env.inflight, peer)) == -1) {
+		*inflight = 1;
 		return NULL;
+	}
 	if (qr != NULL)
 		p->spare = qr->next;
 	else if ((qr = calloc(1, sizeof(*qr))) == NULL) {
-		clients_give(p->inflight, client);
+		clients_give(p->env.inflight, client);
 		return NULL;
 	}
 	qr->p = p;
+	qr->up = NULL;
 	qr->client = client;
 	qr->rs = NULL;
 	qr->real.count = 0;
-	event_assign(&qr->ev, p->base, -1, 0, query_event, qr);
+	event_assign(&qr->ev, p->env.base, -1, 0, query_event, qr);
 	qr->prev = NULL;
 	qr->next = p->live;
 	if (p->live != NULL)
@@ -119,13 +154,23 @@ query_get(struct query_pool *p, const struct sockaddr *peer)
 	return qr;
 }
 
+/* The query no longer waits on its libunbound context. */
+static void
+query_unwait(struct query *qr)
+{
+	if (qr->up != NULL)
+		qr->up->users--;
+	qr->up = NULL;
+}
+
 static void
 query_put(struct query *qr)
 {
 	struct query_pool *p = qr->p;
 
 	event_del(&qr->ev);
-	clients_give(p->inflight, qr->client);
+	query_unwait(qr);
+	clients_give(p->env.inflight, qr->client);
 	qr->client = -1;
 	if (qr->rs != NULL)
 		ruleset_release(qr->rs);
@@ -141,32 +186,80 @@ query_put(struct query *qr)
 }
 
 struct query_pool *
-query_pool_new(const struct config *cfg, struct event_base *base,
-    struct clients *inflight, query_reply_fn *reply, void *arg)
+query_pool_new(const struct query_env *env)
 {
 	struct query_pool *p;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
-	p->cfg = cfg;
-	p->base = base;
-	p->inflight = inflight;
-	p->reply = reply;
-	p->reply_arg = arg;
+	p->env = *env;
+	p->cfg = env->cfg;
 	/* with --verbose every override is logged: evaluate every time */
-	if (!cfg->verbose && cfg->cache_entries > 0 &&
-	    (p->cache = cache_new(cfg->cache_entries)) == NULL) {
+	if (!p->cfg->verbose && p->cfg->cache_entries > 0 &&
+	    (p->cache = cache_new(p->cfg->cache_entries)) == NULL) {
 		free(p);
 		return NULL;
 	}
 	return p;
 }
 
+static struct upstream *
+upstream_new(struct query_pool *p, char *err, size_t errlen)
+{
+	struct upstream *up;
+
+	if ((up = calloc(1, sizeof(*up))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if ((up->ub = upstream_context(p->cfg, p->env.base, err, errlen)) ==
+	    NULL) {
+		free(up);
+		return NULL;
+	}
+	return up;
+}
+
 int
 query_pool_upstream(struct query_pool *p, char *err, size_t errlen)
 {
-	p->ub = upstream_context(p->cfg, p->base, err, errlen);
-	return p->ub == NULL ? -1 : 0;
+	return (p->up = upstream_new(p, err, errlen)) == NULL ? -1 : 0;
+}
+
+/* Delete the flushed contexts nobody waits on (never from a callback). */
+static void
+reap_upstreams(struct query_pool *p, int all)
+{
+	struct upstream **u = &p->retired, *up;
+
+	while ((up = *u) != NULL) {
+		if (up->users > 0 && !all) {
+			u = &up->next;
+			continue;
+		}
+		*u = up->next;
+		ub_ctx_delete(up->ub);
+		free(up);
+	}
+}
+
+void
+query_pool_flush(struct query_pool *p)
+{
+	struct upstream	*up;
+	char		 err[256];
+
+	cache_clear(p->cache);
+	if (p->up == NULL)
+		return;
+	if ((up = upstream_new(p, err, sizeof(err))) == NULL) {
+		log_warn("flush: keeping the cached real data: %s", err);
+		return;
+	}
+	p->up->next = p->retired;
+	p->retired = p->up;
+	p->up = up;
+	reap_upstreams(p, 0);
 }
 
 /*
@@ -190,9 +283,10 @@ pool_ruleset(struct query_pool *p)
 }
 
 void
-query_pool_refresh(struct query_pool *p)
+query_pool_tick(struct query_pool *p)
 {
 	(void)pool_ruleset(p);
+	reap_upstreams(p, 0);
 }
 
 void
@@ -204,8 +298,14 @@ query_pool_free(struct query_pool *p)
 	if (p == NULL)
 		return;
 	p->stopping = 1;
-	if (p->ub != NULL)
-		ub_ctx_delete(p->ub);
+	for (qr = p->live; qr != NULL; qr = qr->next)
+		qr->up = NULL;		/* every context goes now */
+	if (p->up != NULL) {
+		p->up->next = p->retired;
+		p->retired = p->up;
+		p->up = NULL;
+	}
+	reap_upstreams(p, 1);
 	while (p->live != NULL)
 		query_put(p->live);
 	while ((qr = p->spare) != NULL) {
@@ -218,6 +318,141 @@ query_pool_free(struct query_pool *p)
 		ruleset_release(p->rs);
 	cache_free(p->cache);
 	free(p);
+}
+
+/* ---- what became of a question ---------------------------------------- */
+
+static void
+note_start(const struct query_pool *p, struct note *n)
+{
+	n->path = STAT_PATH_LOCAL;
+	n->servfail = STAT_COUNT;
+	n->rs = NULL;
+	n->nrules = 0;
+	if (p->cfg->log_queries)
+		clock_gettime(CLOCK_MONOTONIC, &n->start);
+}
+
+/* The rules that decided res: the lines of its records, or its $end. */
+static void
+note_rules(struct note *n, struct ruleset *rs, const struct rules_result *res)
+{
+	size_t		i, j, k;
+	unsigned	line;
+
+	n->rs = rs;
+	n->nrules = 0;
+	n->path = res->used_real ? STAT_PATH_SYNTH_REAL : STAT_PATH_SYNTH;
+	for (i = 0; i <= res->count && n->nrules < CACHE_MAX_RULES; i++) {
+		if (i < res->count)
+			line = res->record[i].line;
+		else if ((line = res->end_line) == 0 || res->count > 0)
+			break;
+		if ((k = rules_line_index(rs->rules, line)) == (size_t)-1)
+			continue;
+		for (j = 0; j < n->nrules && n->rules[j] != k; j++)
+			continue;
+		if (j == n->nrules)
+			n->rules[n->nrules++] = (uint32_t)k;
+	}
+}
+
+static const char *
+type_name(uint16_t type, char *buf, size_t len)
+{
+	const ldns_rr_descriptor *d = ldns_rr_descript(type);
+
+	if (d != NULL && d->_name != NULL)
+		return d->_name;
+	snprintf(buf, len, "TYPE%u", type);
+	return buf;
+}
+
+static const char *
+rcode_name(int rcode, char *buf, size_t len)
+{
+	ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, rcode);
+
+	if (rcode < 0)
+		return "none";
+	if (lt != NULL)
+		return lt->name;
+	snprintf(buf, len, "RCODE%d", rcode);
+	return buf;
+}
+
+/* --log-queries: one line per question; names and lines, no secrets. */
+static void
+log_query(const struct note *n, const struct answer_question *q,
+    const struct reply_to *to, int rcode)
+{
+	struct timespec	now;
+	char		client[NETADDR_STRLEN], tbuf[16], rbuf[16], lines[96];
+	size_t		i, k = 0;
+	double		ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (double)(now.tv_sec - n->start.tv_sec) * 1e3 +
+	    (double)(now.tv_nsec - n->start.tv_nsec) / 1e6;
+	netaddr_format_host((const struct sockaddr *)&to->peer, client,
+	    sizeof(client));
+	lines[0] = '\0';
+	for (i = 0; n->rs != NULL && i < n->nrules && k < sizeof(lines) - 12;
+	    i++)
+		k += (size_t)snprintf(lines + k, sizeof(lines) - k, "%s%u",
+		    i ? "," : " lines=", rules_line_number(n->rs->rules,
+		    n->rules[i]));
+	log_info("query client=%s name=%s. type=%s transport=%s path=%s "
+	    "rcode=%s ms=%.3f%s", client, q->qname,
+	    type_name(q->qtype, tbuf, sizeof(tbuf)),
+	    to->tcp != NULL ? "tcp" : "udp",
+	    strchr(stats_name(n->path), '.') + 1,
+	    rcode_name(rcode, rbuf, sizeof(rbuf)), ms, lines);
+}
+
+/* An answer (buf, len; NULL when none) goes out: count and log it. */
+static void
+note_done(struct query_pool *p, const struct note *n,
+    const struct answer_question *q, const struct reply_to *to,
+    const uint8_t *buf, size_t len)
+{
+	int	rcode = buf != NULL && len >= 4 ? buf[3] & 0x0f : -1;
+	size_t	i;
+
+	if (rcode >= 0) {
+		stats_add(p->env.stats, n->path);
+		stats_add(p->env.stats, stats_rcode(rcode));
+		if (rcode == LDNS_RCODE_SERVFAIL && n->servfail != STAT_COUNT)
+			stats_add(p->env.stats, n->servfail);
+		for (i = 0; n->rs != NULL && i < n->nrules; i++)
+			ruleset_hit(n->rs, p->env.worker, n->rules[i]);
+	}
+	if (p->cfg->log_queries && q != NULL)
+		log_query(n, q, to, rcode);
+}
+
+/*
+ * Upstream failures and timeouts are logged without --log-queries, at
+ * most one line per TROUBLE_EVERY seconds per worker.
+ */
+static void
+upstream_trouble(struct query_pool *p, const struct answer_question *q,
+    const char *what)
+{
+	time_t	now = time(NULL);
+
+	char	tbuf[16];
+
+	if (now - p->trouble_at < TROUBLE_EVERY) {
+		p->trouble_quiet++;
+		return;
+	}
+
+	log_warn("upstream %s: %s. %s (and %lu more since the last such "
+	    "line of this thread)", what, q->qname,
+	    type_name(q->qtype, tbuf, sizeof(tbuf)), p->trouble_quiet);
+	p->trouble_at = now;
+	p->trouble_quiet = 0;
 }
 
 /* ---- answers ---------------------------------------------------------- */
@@ -285,14 +520,25 @@ answer_result(const struct answer_question *q, const struct rules_ctx *ctx,
 
 /* ---- waiting for libunbound ------------------------------------------- */
 
+/* Send a late answer (or none: buf NULL) and note it. */
 static void
-reply_servfail(struct query *qr)
+reply(struct query *qr, const uint8_t *buf, size_t len)
+{
+	struct query_pool *p = qr->p;
+
+	note_done(p, &qr->note, &qr->q, &qr->to, buf, len);
+	p->env.reply(p->env.reply_arg, &qr->to, buf, len);
+}
+
+static void
+reply_servfail(struct query *qr, enum stat_id cause)
 {
 	int n = answer_rcode(&qr->q, LDNS_RCODE_SERVFAIL, scratch,
 	    sizeof(scratch));
 
-	qr->p->reply(qr->p->reply_arg, &qr->to, n > 0 ? scratch : NULL,
-	    n > 0 ? (size_t)n : 0);
+	qr->note.path = STAT_PATH_LOCAL;
+	qr->note.servfail = cause;
+	reply(qr, n > 0 ? scratch : NULL, n > 0 ? (size_t)n : 0);
 }
 
 /* A relayed answer arrived (ok: usable): send it now. */
@@ -305,9 +551,11 @@ relay_done(struct query *qr, int ok, const uint8_t *packet, int len)
 		n = answer_relay(&qr->q, packet, (size_t)len,
 		    limit_for(&qr->q, qr->tcp), scratch, sizeof(scratch));
 	if (n < 0)
-		reply_servfail(qr);
-	else
-		qr->p->reply(qr->p->reply_arg, &qr->to, scratch, (size_t)n);
+		reply_servfail(qr, STAT_SF_FAILURE);
+	else {
+		qr->note.path = STAT_PATH_RELAY;
+		reply(qr, scratch, (size_t)n);
+	}
 	qr->state = Q_DONE;
 }
 
@@ -319,7 +567,7 @@ need_done(struct query *qr, int ok, const uint8_t *packet, int len)
 	struct rules_real_rrset		 rr;
 
 	if (st == NULL && (st = malloc(sizeof(*st))) == NULL) {
-		reply_servfail(qr);
+		reply_servfail(qr, STAT_SF_FAILURE);
 		qr->state = Q_DONE;
 		return;
 	}
@@ -343,6 +591,11 @@ ub_done(void *arg, int rcode, void *packet, int len, int sec, char *bogus,
 	(void)ratelimited;
 	if (qr->p->stopping)
 		return;		/* libunbound is being deleted */
+	query_unwait(qr);
+	if (!ok) {
+		stats_add(qr->p->env.stats, STAT_UP_FAILURES);
+		upstream_trouble(qr->p, &qr->q, "failed");
+	}
 	if (qr->state == Q_ABANDONED) {
 		query_put(qr);
 		return;
@@ -359,19 +612,24 @@ ub_done(void *arg, int rcode, void *packet, int len, int sec, char *bogus,
 static int
 lookup(struct query *qr, const char *name, int type, int cls)
 {
-	struct timeval	now, left;
-	int		rc, id;
+	struct query_pool	*p = qr->p;
+	struct timeval		 now, left;
+	int			 rc, id;
 
-	event_base_gettimeofday_cached(qr->p->base, &now);
-	if (!timercmp(&now, &qr->deadline, <))
+	event_base_gettimeofday_cached(p->env.base, &now);
+	if (!timercmp(&now, &qr->deadline, <) || p->up == NULL)
 		return -1;
 	timersub(&qr->deadline, &now, &left);
 	qr->state = Q_WAITING;
 	evtimer_add(&qr->ev, &left);
-	rc = ub_resolve_event(qr->p->ub, name[0] ? name : ".", type, cls, qr,
+	qr->up = p->up;
+	qr->up->users++;
+	stats_add(p->env.stats, STAT_UP_LOOKUPS);
+	rc = ub_resolve_event(p->up->ub, name[0] ? name : ".", type, cls, qr,
 	    ub_done, &id);
 	if (rc != 0) {
 		event_del(&qr->ev);
+		query_unwait(qr);
 		log_warn("libunbound cannot look up %s: %s", name,
 		    ub_strerror(rc));
 		return -1;
@@ -417,11 +675,14 @@ continue_need(struct query *qr)
 			goto fail;
 		return;
 	}
-	qr->p->reply(qr->p->reply_arg, &qr->to, scratch, (size_t)n);
+	note_rules(&qr->note, qr->rs, &res);
+	if (res.rc == RULES_SERVFAIL)	/* a real lookup failed */
+		qr->note.servfail = STAT_SF_FAILURE;
+	reply(qr, scratch, (size_t)n);
 	query_put(qr);
 	return;
 fail:
-	reply_servfail(qr);
+	reply_servfail(qr, STAT_SF_FAILURE);
 	query_put(qr);
 }
 
@@ -436,7 +697,9 @@ query_event(evutil_socket_t fd, short what, void *arg)
 	case Q_WAITING:		/* the deadline */
 		log_debug("SERVFAIL %s: upstream did not answer in time",
 		    qr->q.qname);
-		reply_servfail(qr);
+		stats_add(qr->p->env.stats, STAT_UP_TIMEOUTS);
+		upstream_trouble(qr->p, &qr->q, "did not answer in time");
+		reply_servfail(qr, STAT_SF_TIMEOUT);
 		qr->state = Q_ABANDONED;
 		if (qr->rs != NULL)
 			ruleset_release(qr->rs);
@@ -457,19 +720,24 @@ query_event(evutil_socket_t fd, short what, void *arg)
 static enum query_rc
 go_async(struct query_pool *p, const struct answer_question *q,
     const struct rules_ctx *ctx, const struct reply_to *to, int tcp,
-    const char *need, uint8_t *out, size_t cap, size_t *outlen)
+    const char *need, struct note *note, uint8_t *out, size_t cap,
+    size_t *outlen)
 {
 	struct query	*qr;
 	struct timeval	 now, tmo;
-	int		 rc, n;
+	int		 rc, n, inflight;
 
-	if ((qr = query_get(p, (const struct sockaddr *)&to->peer)) == NULL)
+	if ((qr = query_get(p, (const struct sockaddr *)&to->peer,
+	    &inflight)) == NULL) {
+		note->servfail = inflight ? STAT_SF_INFLIGHT : STAT_SF_FAILURE;
 		goto fail;
+	}
 	qr->q = *q;
 	qr->ctx = *ctx;
 	qr->to = *to;
 	qr->tcp = tcp;
-	event_base_gettimeofday_cached(p->base, &now);
+	qr->note = *note;
+	event_base_gettimeofday_cached(p->env.base, &now);
 	tmo.tv_sec = p->cfg->timeout_ms / 1000;
 	tmo.tv_usec = (p->cfg->timeout_ms % 1000) * 1000;
 	timeradd(&now, &tmo, &qr->deadline);
@@ -482,6 +750,7 @@ go_async(struct query_pool *p, const struct answer_question *q,
 	if (rc == 0)
 		return QUERY_PENDING;
 	query_put(qr);
+	note->servfail = STAT_SF_FAILURE;
 fail:
 	n = answer_rcode(q, LDNS_RCODE_SERVFAIL, out, cap);
 	*outlen = n > 0 ? (size_t)n : 0;
@@ -506,26 +775,56 @@ emit(const struct answer_question *q, int n, uint8_t *out, size_t cap,
 static enum query_rc
 mx_question(struct query_pool *p, const struct answer_question *q,
     const struct rules_ctx *ctx, const struct reply_to *to, int tcp,
-    uint8_t *out, size_t cap, size_t *outlen)
+    struct note *note, uint8_t *out, size_t cap, size_t *outlen)
 {
 	struct ruleset		*rs = pool_ruleset(p);
 	struct rules_result	 res;
 	int			 n;
 
-	if (p->cache != NULL &&
-	    (*outlen = cache_get(p->cache, rs->generation, q, out, cap)) > 0)
+	if (p->cache != NULL && (*outlen = cache_get(p->cache,
+	    rs->generation, q, out, cap, note->rules, &note->nrules)) > 0) {
+		note->path = STAT_PATH_CACHE;
+		note->rs = rs;
 		return QUERY_ANSWER;
+	}
 	rules_eval(rs->rules, q->qname, ctx, NULL, p->cfg->ttl, NULL, &res);
 	if (res.rc == RULES_NEED)
-		return go_async(p, q, ctx, to, tcp, res.need, out, cap,
+		return go_async(p, q, ctx, to, tcp, res.need, note, out, cap,
 		    outlen);
 	n = answer_result(q, ctx, &res, tcp, out, cap);
 	if (n < 0)
-		return go_async(p, q, ctx, to, tcp, NULL, out, cap, outlen);
+		return go_async(p, q, ctx, to, tcp, NULL, note, out, cap,
+		    outlen);
+	note_rules(note, rs, &res);
 	if (p->cache != NULL && !res.client_dependent && !res.used_real &&
 	    (res.rc == RULES_ANSWER || res.rc == RULES_NULL_MX))
-		cache_put(p->cache, rs->generation, q, out, (size_t)n);
+		cache_put(p->cache, rs->generation, q, out, (size_t)n,
+		    note->rules, note->nrules);
 	return emit(q, n, out, cap, outlen);
+}
+
+/* The decision for a parsed question q. */
+static enum query_rc
+decide(struct query_pool *p, const struct answer_question *q,
+    const struct rules_ctx *ctx, const struct reply_to *to, int tcp,
+    struct note *note, uint8_t *out, size_t cap, size_t *outlen)
+{
+	uint8_t synth[16];
+
+	if (FLAG_OPCODE(q->flags) != LDNS_PACKET_QUERY)
+		return emit(q, answer_rcode(q, LDNS_RCODE_NOTIMPL, out, cap),
+		    out, cap, outlen);
+	if (q->qclass == LDNS_RR_CLASS_IN) {
+		if (rules_synth_addr(q->qname, synth) != 0) {
+			note->path = STAT_PATH_SYNTH;
+			return emit(q, answer_synth_addr(q, p->cfg->ttl,
+			    limit_for(q, tcp), out, cap), out, cap, outlen);
+		}
+		if (q->qtype == LDNS_RR_TYPE_MX)
+			return mx_question(p, q, ctx, to, tcp, note, out, cap,
+			    outlen);
+	}
+	return go_async(p, q, ctx, to, tcp, NULL, note, out, cap, outlen);
 }
 
 enum query_rc
@@ -535,9 +834,12 @@ query_handle(struct query_pool *p, const uint8_t *pkt, size_t len,
 {
 	struct answer_question	q;
 	struct rules_ctx	ctx;
-	uint8_t			synth[16];
+	struct note		note;
+	enum query_rc		rc;
 	int			allowed;
 
+	stats_add(p->env.stats, tcp ? STAT_Q_TCP : STAT_Q_UDP);
+	note_start(p, &note);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.known = RULES_CTX_CLIENT;
 	ctx.client_family = netaddr_raw((const struct sockaddr *)&to->peer,
@@ -550,24 +852,22 @@ query_handle(struct query_pool *p, const uint8_t *pkt, size_t len,
 	case ANSWER_PARSE_FORMERR:
 		if (!allowed)
 			return QUERY_DROP;	/* no reflection for strangers */
-		return emit(NULL, answer_formerr(pkt, len, out, cap), out,
-		    cap, outlen);
+		rc = emit(NULL, answer_formerr(pkt, len, out, cap), out, cap,
+		    outlen);
+		if (rc == QUERY_ANSWER)
+			note_done(p, &note, NULL, to, out, *outlen);
+		return rc;
 	default:
 		return QUERY_DROP;
 	}
+	stats_add(p->env.stats, stats_qtype(q.qtype));
 	if (!allowed)
-		return emit(&q, answer_rcode(&q, LDNS_RCODE_REFUSED, out, cap),
+		rc = emit(&q, answer_rcode(&q, LDNS_RCODE_REFUSED, out, cap),
 		    out, cap, outlen);
-	if (FLAG_OPCODE(q.flags) != LDNS_PACKET_QUERY)
-		return emit(&q, answer_rcode(&q, LDNS_RCODE_NOTIMPL, out, cap),
-		    out, cap, outlen);
-	if (q.qclass == LDNS_RR_CLASS_IN) {
-		if (rules_synth_addr(q.qname, synth) != 0)
-			return emit(&q, answer_synth_addr(&q, p->cfg->ttl,
-			    limit_for(&q, tcp), out, cap), out, cap, outlen);
-		if (q.qtype == LDNS_RR_TYPE_MX)
-			return mx_question(p, &q, &ctx, to, tcp, out, cap,
-			    outlen);
-	}
-	return go_async(p, &q, &ctx, to, tcp, NULL, out, cap, outlen);
+	else
+		rc = decide(p, &q, &ctx, to, tcp, &note, out, cap, outlen);
+	if (rc != QUERY_PENDING)
+		note_done(p, &note, &q, to, rc == QUERY_ANSWER ? out : NULL,
+		    rc == QUERY_ANSWER ? *outlen : 0);
+	return rc;
 }

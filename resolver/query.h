@@ -21,6 +21,7 @@
 
 struct event_base;
 struct clients;
+struct stats;
 struct query_pool;
 struct udp_sock;
 struct tcp_conn;
@@ -55,15 +56,19 @@ enum query_rc {
 typedef void query_reply_fn(void *arg, const struct reply_to *to,
     const uint8_t *buf, size_t len);
 
-/*
- * A pool answering with cfg's settings on base, counting waiting
- * questions in inflight (--client-inflight, shared by the workers); later
- * answers go to reply(arg, ...).  cfg and inflight must outlive the pool.
- * NULL when out of memory.
- */
-struct query_pool *query_pool_new(const struct config *cfg,
-    struct event_base *base, struct clients *inflight, query_reply_fn *reply,
-    void *arg);
+/* What a pool works with; everything must outlive the pool. */
+struct query_env {
+	const struct config	*cfg;
+	struct event_base	*base;		/* the worker's loop */
+	struct clients		*inflight;	/* --client-inflight, shared */
+	struct stats		*stats;		/* the worker's counters */
+	unsigned		 worker;	/* its index, for rule counts */
+	query_reply_fn		*reply;		/* later answers */
+	void			*reply_arg;
+};
+
+/* A pool working with env (copied).  NULL when out of memory. */
+struct query_pool *query_pool_new(const struct query_env *env);
 
 /*
  * Create the pool's libunbound context (after privileges were dropped).
@@ -72,11 +77,19 @@ struct query_pool *query_pool_new(const struct config *cfg,
 int query_pool_upstream(struct query_pool *p, char *err, size_t errlen);
 
 /*
- * Move to the newest published rule set.  Questions do it themselves; an
- * idle worker calls this now and then so that it does not keep a retired
- * set (a million rules) alive.
+ * Housekeeping, about once a second: move to the newest published rule
+ * set (questions do it themselves; an idle worker must not keep a retired
+ * set of a million rules alive) and free flushed libunbound contexts that
+ * no question waits on any more.
  */
-void query_pool_refresh(struct query_pool *p);
+void query_pool_tick(struct query_pool *p);
+
+/*
+ * Forget the prebuilt answers and the real data libunbound cached: later
+ * lookups go to a new context; questions waiting on the old one still get
+ * their answers from it.
+ */
+void query_pool_flush(struct query_pool *p);
 
 /*
  * Free the pool: its libunbound context first (no callback runs after),

@@ -7,6 +7,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "ruleset.h"
 
@@ -23,6 +24,7 @@ ruleset_publish(struct rules *set)
 	if ((rs = calloc(1, sizeof(*rs))) == NULL)
 		return -1;
 	rs->rules = set;
+	rs->loaded = time(NULL);
 	atomic_init(&rs->refs, 1);
 	pthread_mutex_lock(&current_lock);
 	old = current;
@@ -71,6 +73,52 @@ ruleset_release(struct ruleset *rs)
 }
 
 void
+ruleset_hit(struct ruleset *rs, unsigned worker, size_t rule)
+{
+	atomic_uint_least32_t	*h;
+	size_t			 n = rules_count(rs->rules);
+
+	if (rule >= n || worker >= OPT_MAX_THREADS)
+		return;
+	h = atomic_load_explicit(&rs->hits[worker], memory_order_relaxed);
+	if (h == NULL) {
+		/* calloc: the pages of rules never counted stay untouched */
+		if ((h = calloc(n, sizeof(*h))) == NULL)
+			return;
+		atomic_store_explicit(&rs->hits[worker], h,
+		    memory_order_release);
+	}
+	atomic_store_explicit(&h[rule], atomic_load_explicit(&h[rule],
+	    memory_order_relaxed) + 1, memory_order_relaxed);
+}
+
+uint64_t
+ruleset_hits(struct ruleset *rs, size_t rule)
+{
+	atomic_uint_least32_t	*h;
+	uint64_t		 sum = 0;
+	size_t			 i;
+
+	for (i = 0; i < OPT_MAX_THREADS; i++)
+		if ((h = atomic_load_explicit(&rs->hits[i],
+		    memory_order_acquire)) != NULL)
+			sum += atomic_load_explicit(&h[rule],
+			    memory_order_relaxed);
+	return sum;
+}
+
+static void
+free_set(struct ruleset *rs)
+{
+	size_t i;
+
+	for (i = 0; i < OPT_MAX_THREADS; i++)
+		free(atomic_load_explicit(&rs->hits[i], memory_order_relaxed));
+	rules_free(rs->rules);
+	free(rs);
+}
+
+void
 ruleset_reap(int all)
 {
 	struct ruleset	**p, *rs;
@@ -93,8 +141,7 @@ ruleset_reap(int all)
 			continue;
 		}
 		*p = rs->next_retired;
-		rules_free(rs->rules);
-		free(rs);
+		free_set(rs);
 		freed = 1;
 	}
 	/* a big set leaves big holes: give them back to the system */

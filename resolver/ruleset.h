@@ -17,14 +17,21 @@
 #define MXSHIMD_RULESET_H
 
 #include <stdatomic.h>
+#include <stdint.h>
+#include <time.h>
 
+#include "options.h"
 #include "rules.h"
 
 struct ruleset {
 	struct rules		*rules;
 	atomic_uint		 refs;
 	unsigned long		 generation;
+	time_t			 loaded;	/* when it was published */
 	struct ruleset		*next_retired;	/* main thread only */
+	/* per worker: answers each rule decided (`mxshim ctl top`), made
+	   by that worker on its first count, written by it alone */
+	_Atomic(atomic_uint_least32_t *) hits[OPT_MAX_THREADS];
 };
 
 /* Make set the current set (main thread only).  Takes ownership. */
@@ -41,6 +48,16 @@ void ruleset_ref(struct ruleset *rs);
 
 /* Drop a reference; the set is freed later by ruleset_reap(). */
 void ruleset_release(struct ruleset *rs);
+
+/*
+ * Count one answer that rule `rule` (index in file order, < rules_count())
+ * decided, in worker's own counters (allocated on the first count; no
+ * write shared with another thread).  Worker threads.
+ */
+void ruleset_hit(struct ruleset *rs, unsigned worker, size_t rule);
+
+/* The answers rule `rule` decided, summed over the workers. */
+uint64_t ruleset_hits(struct ruleset *rs, size_t rule);
 
 /*
  * Free retired sets that nobody uses any more (main thread only).  With

@@ -19,9 +19,11 @@
  */
 #include "config.h"
 
+#include <sys/eventfd.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -40,6 +42,7 @@
 #include "listen.h"
 #include "log.h"
 #include "query.h"
+#include "stats.h"
 #include "worker.h"
 
 #define BATCH		32	/* datagrams per recvmmsg/sendmmsg */
@@ -60,6 +63,7 @@ struct worker {
 	const struct worker_shared *shared;
 	struct event_base	*base;
 	struct query_pool	*pool;		/* answers, upstream, caches */
+	struct stats		*stats;		/* this thread's counters */
 	struct udp_sock		*udp[OPT_MAX_LISTEN];
 	struct tcp_listener	*tcp[OPT_MAX_LISTEN];
 	size_t			 nsock;
@@ -68,6 +72,9 @@ struct worker {
 	struct event		*stop_ev;
 	struct event		*flush_ev;	/* sends queued UDP answers */
 	struct event		*tick_ev;	/* picks up new rule sets */
+	int			 flush_fd;	/* eventfd: `mxshim ctl flush` */
+	struct event		*flush_req_ev;
+	atomic_uint		 flushed;	/* flushes done */
 };
 
 struct udp_sock {
@@ -558,6 +565,7 @@ conn_idle(evutil_socket_t fd, short what, void *arg)
 		conn_idle_start(c);
 		return;
 	}
+	stats_add(c->w->stats, STAT_TCP_IDLE);
 	conn_close(c);
 	conn_maybe_free(c);
 }
@@ -574,8 +582,10 @@ shed_connection(struct worker *w, int listener)
 
 	if (w->spare_fd != -1)
 		close(w->spare_fd);
-	if ((s = accept4(listener, NULL, NULL, SOCK_CLOEXEC)) != -1)
+	if ((s = accept4(listener, NULL, NULL, SOCK_CLOEXEC)) != -1) {
+		stats_add(w->stats, STAT_TCP_REFUSED);
 		close(s);
+	}
 	w->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
@@ -604,14 +614,17 @@ tcp_accept(evutil_socket_t fd, short what, void *arg)
 		if (!acl_allows_peer(&w->cfg->acl, (struct sockaddr *)&peer) ||
 		    (client = clients_take(w->shared->tcp,
 		    (struct sockaddr *)&peer)) == -1) {
+			stats_add(w->stats, STAT_TCP_REFUSED);
 			close(s);
 			continue;
 		}
 		if ((c = calloc(1, sizeof(*c))) == NULL) {
+			stats_add(w->stats, STAT_TCP_REFUSED);
 			clients_give(w->shared->tcp, client);
 			close(s);
 			continue;
 		}
+		stats_add(w->stats, STAT_TCP_ACCEPTED);
 		/*
 		 * Autotuned, the kernel holds up to 4 MB of answers for a
 		 * client that does not read them before backpressure starts.
@@ -695,8 +708,35 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	query_pool_refresh(((struct worker *)arg)->pool);
+	query_pool_tick(((struct worker *)arg)->pool);
 	trim_tcp_memory();
+}
+
+static void
+flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker	*w = arg;
+	uint64_t	 n;
+
+	(void)what;
+	if (read(fd, &n, sizeof(n)) != sizeof(n))
+		return;
+	query_pool_flush(w->pool);
+	atomic_fetch_add_explicit(&w->flushed, 1, memory_order_release);
+}
+
+int
+worker_flush(struct worker *w)
+{
+	uint64_t one = 1;
+
+	return write(w->flush_fd, &one, sizeof(one)) == sizeof(one) ? 0 : -1;
+}
+
+unsigned
+worker_flushed(struct worker *w)
+{
+	return atomic_load_explicit(&w->flushed, memory_order_acquire);
 }
 
 static void
@@ -752,6 +792,7 @@ worker_new(unsigned id, const struct config *cfg,
 {
 	struct event_config	*ec;
 	struct worker		*w;
+	struct query_env	 env;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -761,6 +802,7 @@ worker_new(unsigned id, const struct config *cfg,
 	w->cfg = cfg;
 	w->shared = shared;
 	w->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	w->flush_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	/* one thread per base: no locking inside libevent */
 	if ((ec = event_config_new()) != NULL) {
 		event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
@@ -772,15 +814,21 @@ worker_new(unsigned id, const struct config *cfg,
 	    stop_cb, w)) == NULL ||
 	    (w->flush_ev = event_new(w->base, -1, 0, flush_all, w)) == NULL ||
 	    (w->tick_ev = event_new(w->base, -1, EV_PERSIST, tick_cb, w)) ==
-	    NULL) {
+	    NULL || w->flush_fd == -1 ||
+	    (w->flush_req_ev = event_new(w->base, w->flush_fd,
+	    EV_READ | EV_PERSIST, flush_cb, w)) == NULL) {
 		snprintf(err, errlen, "cannot set up an event loop");
 		worker_free(w);
 		return NULL;
 	}
 	event_add(w->stop_ev, NULL);
+	event_add(w->flush_req_ev, NULL);
 	event_add(w->tick_ev, &(struct timeval){ 1, 0 });
-	if ((w->pool = query_pool_new(cfg, w->base, shared->inflight,
-	    late_reply, w)) == NULL) {
+	env = (struct query_env){ .cfg = cfg, .base = w->base,
+	    .inflight = shared->inflight, .stats = w->stats, .worker = id,
+	    .reply = late_reply, .reply_arg = w };
+	if ((w->stats = env.stats = stats_block()) == NULL ||
+	    (w->pool = query_pool_new(&env)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		worker_free(w);
 		return NULL;
@@ -844,6 +892,10 @@ worker_free(struct worker *w)
 		event_free(w->flush_ev);
 	if (w->tick_ev != NULL)
 		event_free(w->tick_ev);
+	if (w->flush_req_ev != NULL)
+		event_free(w->flush_req_ev);
+	if (w->flush_fd != -1)
+		close(w->flush_fd);
 	if (w->base != NULL)
 		event_base_free(w->base);
 	if (w->spare_fd != -1)

@@ -39,6 +39,15 @@ int worker_upstream(struct worker *w, char *err, size_t errlen);
 /* Start the thread; 0 or -1. */
 int worker_start(struct worker *w);
 
+/*
+ * Ask the worker to forget cached real data and prebuilt answers
+ * (query_pool_flush()) soon, from any thread; 0 or -1.
+ */
+int worker_flush(struct worker *w);
+
+/* How many flushes the worker has done (it counts up once done). */
+unsigned worker_flushed(struct worker *w);
+
 /* Wait for the thread to end and free everything. */
 void worker_join(struct worker *w);
 

@@ -129,3 +129,25 @@ rules_server_read(const char *s, size_t len, struct rules_server *out,
 	arena_free(&set.str);
 	return rc;
 }
+
+unsigned
+rules_line_number(const struct rules *set, size_t i)
+{
+	return i < set->rule_count ? set->rule[i].line : 0;
+}
+
+size_t
+rules_line_index(const struct rules *set, unsigned line)
+{
+	size_t lo = 0, hi = set->rule_count, mid;
+
+	while (lo < hi) {	/* rules are kept in file order */
+		mid = lo + (hi - lo) / 2;
+		if (set->rule[mid].line < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < set->rule_count && set->rule[lo].line == line ? lo :
+	    (size_t)-1;
+}

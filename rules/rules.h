@@ -416,6 +416,19 @@ struct rules_line {
 int rules_line_get(const struct rules *set, size_t i, struct rules_line *out);
 
 /*
+ * Only the file line of line i (file order), or 0 when i is out of
+ * range: for callers that go over every line of a big set.
+ */
+unsigned rules_line_number(const struct rules *set, size_t i);
+
+/*
+ * The index i (file order) of the line on file line `line`, as
+ * rules_record.line and rules_result.end_line give it, or (size_t)-1
+ * when no override is on that line.  O(log n).
+ */
+size_t rules_line_index(const struct rules *set, unsigned line);
+
+/*
  * The text of condition k (0 <= k < cond_count) of line i, as written
  * ("$size>=100"): *len bytes at the returned pointer, not NUL-ended.
  * NULL when i or k is out of range.
