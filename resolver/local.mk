@@ -35,7 +35,7 @@ EXTRA_DIST += tests/integration/resolver_rules.sh \
 	tests/integration/resolver_limits.sh tests/helpers/tcp_hold.py \
 	tests/integration/resolver_chaos.sh tests/helpers/chaos_upstream.py \
 	tests/integration/resolver_ops.sh tests/helpers/resolver.sh \
-	tests/integration/resolver_harden.sh \
+	tests/integration/resolver_harden.sh tests/integration/resolver_ctl.sh \
 	bench/resolver/run.sh bench/resolver/derive.awk \
 	bench/resolver/lib.sh bench/resolver/soak.sh \
 	bench/resolver/fairness.sh bench/resolver/tcp_greedy.sh \

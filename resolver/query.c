@@ -675,9 +675,10 @@ continue_need(struct query *qr)
 			goto fail;
 		return;
 	}
-	note_rules(&qr->note, qr->rs, &res);
 	if (res.rc == RULES_SERVFAIL)	/* a real lookup failed */
 		qr->note.servfail = STAT_SF_FAILURE;
+	else
+		note_rules(&qr->note, qr->rs, &res);
 	reply(qr, scratch, (size_t)n);
 	query_put(qr);
 	return;
