@@ -30,7 +30,7 @@ bench_resbench_SOURCES = bench/shim/resbench.c
 CLEANFILES += bench/resbench
 
 bench: bench-engine bench-regex bench-answer bench-shim bench-resolver \
-	bench-soak bench-fairness
+	bench-soak bench-fairness bench-ops
 bench-engine: bench/rules_bench
 	$(SHELL) $(srcdir)/bench/engine.sh $(BENCH_ARGS)
 bench-regex: bench/regex_bench
@@ -45,10 +45,20 @@ bench-soak: $(sbin_PROGRAMS)
 	$(SHELL) $(srcdir)/bench/resolver/soak.sh $(BENCH_ARGS)
 bench-fairness: $(sbin_PROGRAMS)
 	$(SHELL) $(srcdir)/bench/resolver/fairness.sh $(BENCH_ARGS)
+bench-ops: $(sbin_PROGRAMS) bench/resolver/mxshimd_nostats
+	$(SHELL) $(srcdir)/bench/resolver/ops.sh $(BENCH_ARGS)
 .PHONY: bench bench-engine bench-regex bench-answer bench-shim \
-	bench-resolver bench-soak bench-fairness
+	bench-resolver bench-soak bench-fairness bench-ops
 EXTRA_DIST += bench/engine.sh bench/gen-rules.sh
 # bench-tcp-greedy: mxshimd's memory under TCP clients that read no answer
 bench-tcp-greedy: $(sbin_PROGRAMS)
 	$(SHELL) $(srcdir)/bench/resolver/tcp_greedy.sh $(BENCH_ARGS)
 .PHONY: bench-tcp-greedy
+# mxshimd with its counters compiled out (MXSHIMD_NO_STATS): the peer
+# bench/resolver/ops.sh measures counting against.
+EXTRA_PROGRAMS += bench/resolver/mxshimd_nostats
+bench_resolver_mxshimd_nostats_SOURCES = $(resolver_mxshimd_SOURCES)
+bench_resolver_mxshimd_nostats_CFLAGS = $(resolver_mxshimd_CFLAGS) \
+	-DMXSHIMD_NO_STATS
+bench_resolver_mxshimd_nostats_LDADD = $(resolver_mxshimd_LDADD)
+CLEANFILES += bench/resolver/mxshimd_nostats

@@ -38,5 +38,5 @@ EXTRA_DIST += tests/integration/resolver_rules.sh \
 	tests/integration/resolver_harden.sh tests/integration/resolver_ctl.sh \
 	bench/resolver/run.sh bench/resolver/derive.awk \
 	bench/resolver/lib.sh bench/resolver/soak.sh \
-	bench/resolver/fairness.sh bench/resolver/tcp_greedy.sh \
+	bench/resolver/fairness.sh bench/resolver/tcp_greedy.sh bench/resolver/ops.sh \
 	tests/integration/resolver_zones.sh

@@ -410,22 +410,35 @@ log_query(const struct note *n, const struct answer_question *q,
 	    rcode_name(rcode, rbuf, sizeof(rbuf)), ms, lines);
 }
 
+/* The rules that decided an answer, counted for `mxshim ctl top`. */
+static void
+count_rules(struct query_pool *p, const struct note *n)
+{
+#ifndef MXSHIMD_NO_STATS
+	size_t i;
+
+	for (i = 0; n->rs != NULL && i < n->nrules; i++)
+		ruleset_hit(n->rs, p->env.worker, n->rules[i]);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
 /* An answer (buf, len; NULL when none) goes out: count and log it. */
 static void
 note_done(struct query_pool *p, const struct note *n,
     const struct answer_question *q, const struct reply_to *to,
     const uint8_t *buf, size_t len)
 {
-	int	rcode = buf != NULL && len >= 4 ? buf[3] & 0x0f : -1;
-	size_t	i;
+	int rcode = buf != NULL && len >= 4 ? buf[3] & 0x0f : -1;
 
 	if (rcode >= 0) {
 		stats_add(p->env.stats, n->path);
 		stats_add(p->env.stats, stats_rcode(rcode));
 		if (rcode == LDNS_RCODE_SERVFAIL && n->servfail != STAT_COUNT)
 			stats_add(p->env.stats, n->servfail);
-		for (i = 0; n->rs != NULL && i < n->nrules; i++)
-			ruleset_hit(n->rs, p->env.worker, n->rules[i]);
+		count_rules(p, n);
 	}
 	if (p->cfg->log_queries && q != NULL)
 		log_query(n, q, to, rcode);
