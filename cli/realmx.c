@@ -1,5 +1,6 @@
 /*
- * cli/realmx.c - synchronous real MX lookups for `mxshim route` on top of
+ * cli/realmx.c - synchronous real MX lookups for `mxshim route` (and
+ * mxshimd's control command `route`, through cli/librealmx.la) on top of
  * libunbound's asynchronous API, so a lookup can be abandoned at a
  * deadline.  The context is set up by ubstub_configure(), as mxshimd's
  * are, so `route` asks the upstream what mxshimd would (private and
@@ -45,6 +46,9 @@ realmx_new(char *const *upstream, size_t n, int timeout_ms, char *err,
 		return NULL;
 	}
 	rm->timeout_ms = timeout_ms;
+	/* a thread, not a forked process: mxshimd's `route` uses this too,
+	   and a multi-threaded daemon should not fork */
+	(void)ub_ctx_async(rm->ub, 1);
 	if (ubstub_configure(rm->ub, err, errlen) == -1) {
 		realmx_free(rm);
 		return NULL;

@@ -292,7 +292,8 @@ t_ok $([ ! -e "$SOCK" ]; echo $?) "the socket is removed at exit"
 DEAD=$(t_port)
 P2=$(t_port)
 t_mxshimd "$P2" "$T_DIR/rules.good" --upstream "127.0.0.1@$DEAD" \
-    --control "$T_DIR/ctl2.sock" --timeout 500
+    --control "$T_DIR/ctl2.sock" --timeout 500 --threads 1 \
+    --tcp-idle 1 --tcp-max-conn 1
 t_wait_for test -S "$T_DIR/ctl2.sock"
 ctl "$T_DIR/ctl2.sock" status
 t_like "$(cat "$T_DIR/ctl.out")" "^upstream: 127\.0\.0\.1@$DEAD down$" \
@@ -311,6 +312,31 @@ t_ok $(( $(grep -c "upstream did not answer" "$LOG2") > 2 )) \
     "... rate-limited (not one line per question)"
 absent "$LOG2" "query client="
 t_ok $? "without --log-queries: no query lines"
+# TCP: one connection held until it is closed idle, a second refused
+python3 - "$P2" <<'PYEOF'
+import socket, sys, time
+a = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+time.sleep(0.3)
+b = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+b.settimeout(5)
+b.recv(1)
+a.settimeout(5)
+a.recv(1)
+PYEOF
+ctl "$T_DIR/ctl2.sock" stats
+t_is "$(counter tcp.accepted)" 1 "stats: TCP accepted"
+t_is "$(counter tcp.refused)" 1 "stats: TCP refused over --tcp-max-conn"
+t_is "$(counter tcp.closed-idle)" 1 "stats: TCP closed idle"
+kill "$MXSHIMD_PID"
+
+# ---- /metrics for a client --allow does not admit ----
+P4=$(t_port)
+M4=$(t_port)
+t_mxshimd "$P4" "$T_DIR/rules.good" --upstream "127.0.0.1@$UP" \
+    --control none --metrics "127.0.0.1@$M4" --allow 10.0.0.0/8
+t_wait_port "$M4" tcp
+t_is "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$M4/metrics")" \
+    403 "metrics: a client --allow does not admit gets 403"
 kill "$MXSHIMD_PID"
 
 # ---- --control none ----
