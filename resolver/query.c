@@ -605,13 +605,13 @@ ub_done(void *arg, int rcode, void *packet, int len, int sec, char *bogus,
 	if (qr->p->stopping)
 		return;		/* libunbound is being deleted */
 	query_unwait(qr);
+	if (qr->state == Q_ABANDONED) {	/* counted as a timeout */
+		query_put(qr);
+		return;
+	}
 	if (!ok) {
 		stats_add(qr->p->env.stats, STAT_UP_FAILURES);
 		upstream_trouble(qr->p, &qr->q, "failed");
-	}
-	if (qr->state == Q_ABANDONED) {
-		query_put(qr);
-		return;
 	}
 	event_del(&qr->ev);
 	if (qr->mode == Q_RELAY)

@@ -131,7 +131,7 @@ path() {
 	restart_upstream
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b > 0 ? a / b : 0 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 
 echo "== synthesized MX, 1,000,000 rules, $T thread(s)"
 path synth "$OUT/q-synth.txt"
@@ -147,7 +147,8 @@ path relay "$OUT/q-relay.txt"
 		for s in nostats stats logq; do
 			v=$(cat "$OUT/ops-qps-${pth}_$s")
 			c=$(median <"$OUT/ops-cpu-${pth}_$s")
-			echo "| $pth | $s | $v | $(ratio "$v" "$n") | $c | $(ratio "$c" "$nc") |"
+			printf '| %s | %s | %.0f | %s | %s | %s |\n' "$pth" "$s" \
+			    "$v" "$(ratio "$v" "$n")" "$c" "$(ratio "$c" "$nc")"
 		done
 	done
 	echo
