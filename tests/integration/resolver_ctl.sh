@@ -333,6 +333,22 @@ t_is "$(counter tcp.refused)" 1 "stats: TCP refused over --tcp-max-conn"
 t_is "$(counter tcp.closed-idle)" 1 "stats: TCP closed idle"
 kill "$MXSHIMD_PID"
 
+# ---- --client-inflight: a second question waiting for a dead upstream ----
+P5=$(t_port)
+t_mxshimd "$P5" "$T_DIR/rules.good" --upstream "127.0.0.1@$DEAD" \
+    --control "$T_DIR/ctl5.sock" --timeout 3000 --client-inflight 1
+t_wait_for test -S "$T_DIR/ctl5.sock"
+t_dig "$P5" held.plain.example TXT >/dev/null &
+HELD=$!
+sleep 0.5
+t_is "$(status "$P5" second.plain.example TXT)" SERVFAIL \
+    "over --client-inflight: SERVFAIL at once"
+ctl "$T_DIR/ctl5.sock" stats
+t_is "$(counter servfail.client-inflight)" 1 \
+    "stats: SERVFAIL caused by --client-inflight"
+wait "$HELD"
+kill "$MXSHIMD_PID"
+
 # ---- /metrics for a client --allow does not admit ----
 P4=$(t_port)
 M4=$(t_port)
