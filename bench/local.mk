@@ -10,6 +10,9 @@
 #   bench-soak      reloads under load (bench/resolver/soak.sh)
 #   bench-fairness  a flooding client beside an ordinary one
 #                   (bench/resolver/fairness.sh)
+#   bench-ops       counting and --log-queries against a build without
+#                   counting: rates and CPU (bench/resolver/ops.sh), and
+#                   instructions per question (bench/resolver/instr.sh)
 EXTRA_PROGRAMS = bench/rules_bench
 bench_rules_bench_SOURCES = bench/rules_bench.c bench/bench.h
 bench_rules_bench_LDADD = rules/librules.la
@@ -47,6 +50,7 @@ bench-fairness: $(sbin_PROGRAMS)
 	$(SHELL) $(srcdir)/bench/resolver/fairness.sh $(BENCH_ARGS)
 bench-ops: $(sbin_PROGRAMS) bench/resolver/mxshimd_nostats
 	$(SHELL) $(srcdir)/bench/resolver/ops.sh $(BENCH_ARGS)
+	$(SHELL) $(srcdir)/bench/resolver/instr.sh
 .PHONY: bench bench-engine bench-regex bench-answer bench-shim \
 	bench-resolver bench-soak bench-fairness bench-ops
 EXTRA_DIST += bench/engine.sh bench/gen-rules.sh
