@@ -351,6 +351,20 @@ t_is "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$M4/metrics")" 
     403 "metrics: a client --allow does not admit gets 403"
 kill "$MXSHIMD_PID"
 
+# ---- a relative --control path survives detaching ----
+P6=$(t_port)
+(cd "$T_DIR" && "$MXSHIMD" --rules "$T_DIR/rules.good" \
+    --listen "127.0.0.1@$P6" --upstream "127.0.0.1@$UP" \
+    --control rel.sock --pidfile "$T_DIR/rel.pid")
+t_wait_for test -s "$T_DIR/rel.pid"
+REL=$(cat "$T_DIR/rel.pid")
+T_PIDS="$T_PIDS $REL"
+ctl "$T_DIR/rel.sock" status
+t_is "$?" 0 "a relative --control path: the detached daemon answers there"
+kill "$REL"
+t_wait_for t_gone "$REL"
+t_no_file "$T_DIR/rel.sock" "... and removes it at exit"
+
 # ---- --control none ----
 P3=$(t_port)
 # the last --control wins: none after a path turns it off
