@@ -11,8 +11,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <errno.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -232,24 +230,6 @@ make_dir(const char *path)
 	free(dir);
 }
 
-/*
- * path with its directory made absolute (it is removed at exit, after
- * detaching changed the working directory), or NULL.
- */
-static char *
-absolute_path(const char *path)
-{
-	char	*d = strdup(path), *b = strdup(path), dir[PATH_MAX], *abs = NULL;
-
-	if (d != NULL && b != NULL && realpath(dirname(d), dir) != NULL &&
-	    asprintf(&abs, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir,
-	    basename(b)) == -1)
-		abs = NULL;
-	free(d);
-	free(b);
-	return abs;
-}
-
 struct control *
 control_open(const char *path, struct event_base *base, control_fn *fn,
     void *arg, char *err, size_t errlen)
@@ -261,16 +241,14 @@ control_open(const char *path, struct event_base *base, control_fn *fn,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	c->fn = fn;
-	c->arg = arg;
-	make_dir(path);
-	if ((c->path = absolute_path(path)) == NULL) {
-		snprintf(err, errlen, "--control %s: %s", path,
-		    strerror(errno));
+	if ((c->path = strdup(path)) == NULL) {
+		snprintf(err, errlen, "out of memory");
 		free(c);
 		return NULL;
 	}
-	path = c->path;
+	c->fn = fn;
+	c->arg = arg;
+	make_dir(path);
 	if ((fd = bind_unix(path, err, errlen)) == -1) {
 		free(c->path);
 		free(c);

@@ -78,13 +78,16 @@ absolute(const char *opt, const char *path, char *buf, size_t len)
 int
 harden_paths(struct config *cfg)
 {
-	static char	rules[PATH_MAX], pidfile[PATH_MAX];
+	static char	rules[PATH_MAX], pidfile[PATH_MAX], control[PATH_MAX];
 
 	if ((cfg->rules_path = absolute("--rules", cfg->rules_path, rules,
 	    sizeof(rules))) == NULL)
 		return -1;
 	if (cfg->pidfile != NULL && (cfg->pidfile = absolute("--pidfile",
 	    cfg->pidfile, pidfile, sizeof(pidfile))) == NULL)
+		return -1;
+	if (cfg->control != NULL && (cfg->control = absolute("--control",
+	    cfg->control, control, sizeof(control))) == NULL)
 		return -1;
 	return 0;
 }

@@ -23,9 +23,10 @@
 int harden_process(void);
 
 /*
- * Make cfg's relative paths (--rules, --pidfile) absolute against the
- * working directory, without resolving symbolic links (a link swapped to
- * a new file is followed at each reload).  The strings live until exit.
+ * Make cfg's relative paths (--rules, --pidfile, --control) absolute
+ * against the working directory, without resolving symbolic links (a link
+ * swapped to a new file is followed at each reload).  The strings live
+ * until exit.
  * 0, or -1 after logging why.
  */
 int harden_paths(struct config *cfg);
