@@ -39,5 +39,4 @@ EXTRA_DIST += tests/integration/resolver_rules.sh \
 	bench/resolver/run.sh bench/resolver/derive.awk \
 	bench/resolver/lib.sh bench/resolver/soak.sh \
 	bench/resolver/fairness.sh bench/resolver/tcp_greedy.sh bench/resolver/ops.sh \
-	bench/resolver/fairness.sh bench/resolver/tcp_greedy.sh bench/resolver/ops.sh \
 	bench/resolver/instr.sh tests/integration/resolver_zones.sh
