@@ -37,7 +37,7 @@ for name in "$@"; do
 	sed '$d' "$logs/$name.run"
 	last=$(tail -n 1 "$logs/$name.run")
 	case "$last" in
-	[0-9]*" passed, "[0-9]*" failed")
+	[0-9]*" passed, "[0-9]*" failed"*)	# ", N skipped" too
 		pass=$((pass + ${last%% *}))
 		last=${last#* passed, }
 		fail=$((fail + ${last%% *})) ;;
