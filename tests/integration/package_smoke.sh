@@ -54,6 +54,8 @@ mkdir "$T_DIR/etc-mxshim"
 cp -p $RULES "$T_DIR/etc-mxshim/"
 mount --bind "$T_DIR/etc-mxshim" /etc/mxshim || t_skip_all "cannot bind /etc/mxshim"
 ip link set lo up
+# a private /run: the unit's RuntimeDirectory (the control socket) in it
+mount -t tmpfs -o mode=0755 tmpfs /run || t_skip_all "cannot mount a private /run"
 # The "Internet": a real Unbound on 127.0.0.2@53 (127.0.0.1 is mxshimd's
 # default), the machine's resolver in the private resolv.conf, so that
 # mxshimd's default upstream is found.
@@ -83,6 +85,13 @@ t_ok $? "mxshimd from the unit's ExecStart listens on 127.0.0.1:53"
 t_is "$(ps -o user= -p $MAINPID)" _mxshim "... running as _mxshim"
 t_is "$(grep CapEff /proc/$MAINPID/status | tr -d '\t')" \
     "CapEff:0000000000000400" "... holding CAP_NET_BIND_SERVICE alone"
+
+t_is "$(stat -c '%U:%G %a' /run/mxshim 2>&1)" "_mxshim:_mxshim 750" \
+    "the unit's RuntimeDirectory: /run/mxshim, _mxshim's, 0750"
+t_wait_for test -S /run/mxshim/mxshimd.ctl
+t_ok $? "... the control socket in it"
+t_like "$(mxshim ctl status 2>&1)" "^rules: $RULES$" \
+    "mxshim ctl status: the daemon answers on its default control socket"
 
 mx() { dig @127.0.0.1 +short $T_DIGOPTS partner.example MX; }
 t_is "$(mx)" "10 mx.partner.example." \
