@@ -44,6 +44,17 @@ mainpid() { systemctl show -p MainPID --value mxshimd; }
 
 # --- systemctl start ----------------------------------------------------------
 echo 'MXSHIMD_OPTS="--upstream 127.0.0.1@5353"' >>/etc/default/mxshimd
+printf 'partner.example  relay0.isp.example $nosuch\n' >"$T_DIR/bad0.conf"
+put "$T_DIR/bad0.conf"
+c=$(cursor)
+systemctl start mxshimd 2>/dev/null
+t_failed $? "systemctl start with a bad rules file exits non-zero"
+t_wait_for sh -c "journalctl -u mxshimd -o cat --after-cursor='$c' |
+    grep -q '^$RULES:1:[0-9]*: '"
+st=$?
+t_ok $st "... the journal holds $RULES:LINE:COLUMN"
+[ $st = 0 ] || since "$c" | sed 's/^/# journal: /'
+systemctl stop mxshimd
 printf 'partner.example  relay.isp.example\n' >"$T_DIR/one.conf"
 put "$T_DIR/one.conf"
 c0=$(cursor)
