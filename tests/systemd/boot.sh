@@ -46,7 +46,9 @@ mirrors() {	# the Debian entries apt uses here, as mmdebstrap arguments
 	if [ -n "${MXSHIM_MIRROR:-}" ]; then echo "$MXSHIM_MIRROR"; return; fi
 	grep -l 'debian-archive-keyring' /etc/apt/sources.list.d/*.sources \
 	    2>/dev/null
-	grep -h '^deb .*debian' /etc/apt/sources.list 2>/dev/null | head -n 1
+	# one-line entries: in a file, one argument
+	grep -h '^deb .*debian' /etc/apt/sources.list >"$OUT/sources.list" \
+	    2>/dev/null && echo "$OUT/sources.list"
 }
 if [ "$(cat "$OUT/root.pkgs" 2>/dev/null)" != "$pkgs" ] || [ ! -x "$ROOT/sbin/init" ]; then
 	rm -rf "$ROOT" "$OUT/root.pkgs"
