@@ -41,19 +41,34 @@ cursor() { journalctl -u mxshimd -n 0 --show-cursor | sed -n 's/^-- cursor: //p'
 since() { journalctl -u mxshimd -o cat --after-cursor="$1"; }
 mx() { dig @127.0.0.1 +short $T_DIGOPTS "$@" MX; }
 mainpid() { systemctl show -p MainPID --value mxshimd; }
+# reloaded FILE HOST: put FILE, `systemctl reload mxshimd` succeeds, and
+# partner.example's MX becomes HOST (the reload is asynchronous: waited for)
+reloaded() {
+	put "$1"
+	systemctl reload mxshimd
+	t_ok $? "systemctl reload with a good file succeeds"
+	t_wait_for sh -c 'dig @127.0.0.1 +short $1 partner.example MX |
+	    grep -qx "10 $2\."' sh "$T_DIGOPTS" "$2"
+	t_ok $? "... the new rules answer ($2): _mxshim read the root:_mxshim 0640 file"
+}
+# refused VERB WHAT REGEX: `systemctl VERB mxshimd` exits 1 to 125 and the
+# unit's journal gets a line matching REGEX (journald may lag: waited for)
+refused() {
+	c=$(cursor)
+	systemctl "$1" mxshimd 2>/dev/null
+	t_failed $? "systemctl $1 $2 exits non-zero"
+	t_wait_for sh -c 'journalctl -u mxshimd -o cat --after-cursor="$1" |
+	    grep -Eq -- "$2"' sh "$c" "$3"
+	st=$?
+	t_ok $st "... the journal says why: $3"
+	[ $st = 0 ] || since "$c" | sed 's/^/# journal: /'
+}
 
 # --- systemctl start ----------------------------------------------------------
 echo 'MXSHIMD_OPTS="--upstream 127.0.0.1@5353"' >>/etc/default/mxshimd
 printf 'partner.example  relay0.isp.example $nosuch\n' >"$T_DIR/bad0.conf"
 put "$T_DIR/bad0.conf"
-c=$(cursor)
-systemctl start mxshimd 2>/dev/null
-t_failed $? "systemctl start with a bad rules file exits non-zero"
-t_wait_for sh -c "journalctl -u mxshimd -o cat --after-cursor='$c' |
-    grep -q '^$RULES:1:[0-9]*: '"
-st=$?
-t_ok $st "... the journal holds $RULES:LINE:COLUMN"
-[ $st = 0 ] || since "$c" | sed 's/^/# journal: /'
+refused start "with a bad rules file" "^$RULES:1:[0-9]+: "
 systemctl stop mxshimd
 printf 'partner.example  relay.isp.example\n' >"$T_DIR/one.conf"
 put "$T_DIR/one.conf"
@@ -82,38 +97,19 @@ t_is "$(mx other.example)" "10 mx.other.example." \
 
 # --- systemctl reload, a good file -------------------------------------------
 printf 'partner.example  relay2.isp.example\n' >"$T_DIR/two.conf"
-put "$T_DIR/two.conf"
-systemctl reload mxshimd
-t_ok $? "systemctl reload with a good file succeeds"
-t_wait_for sh -c "dig @127.0.0.1 +short $T_DIGOPTS partner.example MX |
-    grep -q relay2.isp.example"
-t_ok $? "... the new rules answer: _mxshim read the root:_mxshim 0640 file"
+reloaded "$T_DIR/two.conf" relay2.isp.example
 t_is "$(mainpid)" "$pid" "... in the same process"
 
 # --- systemctl reload, a bad file ---------------------------------------------
 printf 'partner.example  relay3.isp.example $nosuch\n' >"$T_DIR/bad.conf"
 put "$T_DIR/bad.conf"
-c1=$(cursor)
-systemctl reload mxshimd 2>"$T_DIR/reload.err"
-t_failed $? "systemctl reload with a bad file exits non-zero"
-t_wait_for sh -c "journalctl -u mxshimd -o cat --after-cursor='$c1' |
-    grep -q '^$RULES:1:[0-9]*: '"
-st=$?
-t_ok $st "... the journal holds $RULES:LINE:COLUMN"
-[ $st = 0 ] || since "$c1" | sed 's/^/# journal: /'
+refused reload "with a bad file" "^$RULES:1:[0-9]+: "
 t_is "$(systemctl is-active mxshimd)" active "... the service stays active"
 t_is "$(mx partner.example)" "10 relay2.isp.example." "... the old rules answer"
 
 # --- a file _mxshim cannot read ----------------------------------------------
 install -m 0600 -o root -g root "$T_DIR/two.conf" $RULES
-c2=$(cursor)
-systemctl reload mxshimd 2>/dev/null
-t_failed $? "systemctl reload of a file _mxshim cannot read exits non-zero"
-t_wait_for sh -c "journalctl -u mxshimd -o cat --after-cursor='$c2' |
-    grep -q 'Permission denied'"
-st=$?
-t_ok $st "... the journal says why"
-[ $st = 0 ] || since "$c2" | sed 's/^/# journal: /'
+refused reload "of a file _mxshim cannot read" "Permission denied"
 t_is "$(mx partner.example)" "10 relay2.isp.example." "... the old rules answer"
 put "$T_DIR/two.conf"
 
@@ -132,12 +128,7 @@ pid=$(mainpid)
 t_is "$(mx partner.example)$(mx +tcp partner.example)$(mx other.example)" \
     "10 relay2.isp.example.10 relay2.isp.example.10 mx.other.example." \
     "... UDP, TCP and relayed questions are answered"
-put "$T_DIR/one.conf"
-systemctl reload mxshimd
-t_ok $? "... systemctl reload succeeds"
-t_wait_for sh -c "dig @127.0.0.1 +short $T_DIGOPTS partner.example MX |
-    grep -q relay.isp.example"
-t_ok $? "... and the reloaded rules answer"
+reloaded "$T_DIR/one.conf" relay.isp.example
 put "$T_DIR/bad.conf"
 systemctl reload mxshimd 2>/dev/null
 t_failed $? "... a refused reload still exits non-zero"
