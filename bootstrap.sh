@@ -6,6 +6,8 @@
 #   ./bootstrap.sh build     install and build only
 #   ./bootstrap.sh package   install, build the Debian package (in
 #                            tests/out/pkg, from a copy of the tree), lintian
+#   ./bootstrap.sh systemd   install, build the package, run its unit
+#                            under a real systemd (tests/systemd/boot.sh)
 #   ./bootstrap.sh deps      install the Debian packages of every command
 #
 # Run as root (apt-get).  Each command installs only what it needs, only
@@ -25,6 +27,8 @@ TEST_PKGS="$EXAMPLE_PKGS libcriterion-dev ldnsutils dnsperf dnsmasq-base \
 procps util-linux clang libclang-rt-14-dev valgrind postfix \
 libresolv-wrapper python3 libidn12 gdb"
 PACKAGE_PKGS="debhelper dpkg-dev fakeroot lintian systemd"
+# tests/systemd/boot.sh: a Debian 12 root booted by systemd-nspawn
+SYSTEMD_PKGS="systemd-container mmdebstrap"
 
 # deps PACKAGE...: install the missing ones, never removing anything.
 deps() {
@@ -81,11 +85,13 @@ package() {
 }
 
 case "${1:-}" in
-deps)	deps $BUILD_PKGS $TEST_PKGS $PACKAGE_PKGS ;;
+deps)	deps $BUILD_PKGS $TEST_PKGS $PACKAGE_PKGS $SYSTEMD_PKGS ;;
 build)	deps $BUILD_PKGS; build ;;
 example) deps $BUILD_PKGS $EXAMPLE_PKGS; build; exec examples/run-example.sh ;;
 test)	deps $BUILD_PKGS $TEST_PKGS; build
 	make -s -j"$(nproc)" check-build; exec tests/run ;;
 package) deps $BUILD_PKGS $PACKAGE_PKGS; package ;;
-*)	echo "usage: $0 example|test|build|package|deps" >&2; exit 2 ;;
+systemd) deps $BUILD_PKGS $PACKAGE_PKGS $SYSTEMD_PKGS; package
+	exec tests/systemd/boot.sh ;;
+*)	echo "usage: $0 example|test|build|package|systemd|deps" >&2; exit 2 ;;
 esac

@@ -56,3 +56,10 @@ EXTRA_DIST += tests/run tests/lib.sh \
 	tests/integration/deploy_postfix.sh tests/helpers/systemctl \
 	tests/postfix/exim.conf.in tests/postfix/main.cf.in \
 	tests/postfix/overrides.conf tests/postfix/zones.conf
+# make check-systemd: the Debian package's unit under a real systemd, in
+# a booted Debian 12 container (tests/systemd/boot.sh); opt-in, as root:
+# it builds the package, and the container's root once (about a minute).
+check-systemd:
+	cd $(srcdir) && ./bootstrap.sh systemd
+.PHONY: check-systemd
+EXTRA_DIST += tests/systemd/boot.sh tests/systemd/inside.sh
