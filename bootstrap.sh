@@ -6,8 +6,9 @@
 #   ./bootstrap.sh build     install and build only
 #   ./bootstrap.sh package   install, build the Debian package (in
 #                            tests/out/pkg, from a copy of the tree), lintian
-#   ./bootstrap.sh systemd   install, build the package, run its unit
-#                            under a real systemd (tests/systemd/boot.sh)
+#   ./bootstrap.sh systemd [DEB]
+#                            install, build the package (or take DEB), run
+#                            its unit under a real systemd (tests/systemd/boot.sh)
 #   ./bootstrap.sh deps      install the Debian packages of every command
 #
 # Run as root (apt-get).  Each command installs only what it needs, only
@@ -91,7 +92,9 @@ example) deps $BUILD_PKGS $EXAMPLE_PKGS; build; exec examples/run-example.sh ;;
 test)	deps $BUILD_PKGS $TEST_PKGS; build
 	make -s -j"$(nproc)" check-build; exec tests/run ;;
 package) deps $BUILD_PKGS $PACKAGE_PKGS; package ;;
-systemd) deps $BUILD_PKGS $PACKAGE_PKGS $SYSTEMD_PKGS; package
-	exec tests/systemd/boot.sh ;;
+systemd) deps $BUILD_PKGS $PACKAGE_PKGS $SYSTEMD_PKGS
+	# ./bootstrap.sh systemd DEB: that package, already built
+	[ -n "${2:-}" ] || package
+	exec tests/systemd/boot.sh ${2:+"$2"} ;;
 *)	echo "usage: $0 example|test|build|package|systemd|deps" >&2; exit 2 ;;
 esac
