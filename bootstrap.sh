@@ -23,10 +23,11 @@ cd "$(dirname "$0")"
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config \
 libldns-dev libunbound-dev libpcre2-dev libxml2-dev libevent-dev"
 EXAMPLE_PKGS="unbound dnsutils iproute2"
-# libcriterion-dev: the unit tests; gdb: its gcore, for shim_core
+# libcriterion-dev: the unit tests; gdb: its gcore, for shim_core;
+# python3-aiosmtpd: the mail servers of the export tests
 TEST_PKGS="$EXAMPLE_PKGS libcriterion-dev ldnsutils dnsperf dnsmasq-base \
 procps util-linux clang libclang-rt-14-dev valgrind postfix \
-libresolv-wrapper python3 libidn12 gdb"
+libresolv-wrapper python3 libidn12 gdb python3-aiosmtpd"
 PACKAGE_PKGS="debhelper dpkg-dev fakeroot lintian systemd"
 # tests/systemd/boot.sh: a Debian 12 root booted by systemd-nspawn
 SYSTEMD_PKGS="systemd-container mmdebstrap"

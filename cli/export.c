@@ -1,7 +1,7 @@
 /*
- * cli/export.c - `mxshim export --format cisco|postfix [FILE] [-o OUT]
- * [--sasl-passwd FILE]`: write override lines as another product's routing
- * table, where they fit.
+ * cli/export.c - `mxshim export --format cisco|postfix|exim|opensmtpd [FILE]
+ * [-o OUT] [--secrets FILE]`: write override lines as another product's
+ * routing table, where they fit.
  *
  * The rules file is loaded by the engine first, so only a valid file is
  * exported; the converters (convert/export.h) then read its lines from the
@@ -25,9 +25,35 @@
 static int
 usage(FILE *f)
 {
-	fprintf(f, "usage: mxshim export --format cisco|postfix [FILE] "
-	    "[-o OUT] [--sasl-passwd FILE]\n");
+	fprintf(f, "usage: mxshim export --format cisco|postfix|exim|opensmtpd "
+	    "[FILE] [-o OUT]\n                     [--secrets FILE]\n");
 	return 2;
+}
+
+/* The formats: the exporter, and whether it takes conditions. */
+struct format {
+	const char	*name;
+	unsigned	 flags;		/* EXP_CONDS */
+	const char	*secrets;	/* where the product looks by default */
+};
+
+static const struct format formats[] = {
+	{ "cisco", 0, NULL },
+	{ "postfix", 0, "/etc/postfix/sasl_passwd" },
+	{ "exim", EXP_CONDS, "/etc/exim4/mxshim.secrets" },
+	{ "opensmtpd", EXP_CONDS, "/etc/mail/mxshim.secrets" },
+	{ NULL, 0, NULL }
+};
+
+static const struct format *
+find_format(const char *name)
+{
+	const struct format *f;
+
+	for (f = formats; f->name != NULL; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
 }
 
 static int
@@ -90,18 +116,34 @@ write_out(struct exp_doc *d, const char *format, const char *out,
 	return rc;
 }
 
-/* Convert d into body (and sasl for postfix); 0, or -1 on no memory. */
+/* The exporter of format on d. */
 static int
-convert(struct exp_doc *d, const char *format, char **body, size_t *bodylen,
-    char **sasl, size_t *sasllen)
+dispatch(struct exp_doc *d, const char *format, FILE *fb, FILE *fs,
+    const char *secrets_path)
+{
+	if (strcmp(format, "exim") == 0)
+		return exp_groups(d) != 0 ? -1 :
+		    export_exim(d, fb, fs, secrets_path);
+	if (strcmp(format, "opensmtpd") == 0)
+		return exp_groups(d) != 0 ? -1 :
+		    export_opensmtpd(d, fb, fs, secrets_path);
+	if (exp_routes(d) != 0)
+		return -1;
+	return strcmp(format, "cisco") == 0 ? export_cisco(d, fb) :
+	    export_postfix(d, fb, fs);
+}
+
+/* Convert d into body (and the secrets); 0, or -1 on no memory. */
+static int
+convert(struct exp_doc *d, const char *format, const char *secrets_path,
+    char **body, size_t *bodylen, char **sasl, size_t *sasllen)
 {
 	FILE *fb = open_memstream(body, bodylen);
 	FILE *fs = open_memstream(sasl, sasllen);
 	int rc = -1;
 
-	if (fb != NULL && fs != NULL && exp_routes(d) == 0)
-		rc = strcmp(format, "cisco") == 0 ? export_cisco(d, fb) :
-		    export_postfix(d, fb, fs);
+	if (fb != NULL && fs != NULL)
+		rc = dispatch(d, format, fb, fs, secrets_path);
 	if (fb != NULL && imp_memclose(fb) != 0)
 		rc = -1;
 	if (fs != NULL && imp_memclose(fs) != 0)
@@ -127,10 +169,41 @@ load(const char *path)
 	return set;
 }
 
+/*
+ * Where the product will read the secrets: the file written, made
+ * absolute, or the product's usual place.  NULL on no memory.
+ */
+static char *
+secrets_where(const struct format *f, const char *saslpath)
+{
+	char *dir, *abs, *slash;
+	const char *base;
+
+	if (saslpath == NULL)
+		return strdup(f->secrets ? f->secrets : "");
+	if (saslpath[0] == '/')
+		return strdup(saslpath);
+	slash = strrchr(saslpath, '/');
+	dir = slash ? strndup(saslpath, (size_t)(slash - saslpath)) :
+	    strdup(".");
+	base = slash ? slash + 1 : saslpath;
+	abs = dir ? realpath(dir, NULL) : NULL;
+	free(dir);
+	if (abs == NULL)
+		return strdup(saslpath);
+	dir = abs;
+	if (asprintf(&abs, "%s/%s", dir, base) < 0)
+		abs = NULL;
+	free(dir);
+	return abs;
+}
+
 static int
-run(const char *format, const char *path, const char *out,
+run(const struct format *f, const char *path, const char *out,
     const char *saslpath)
 {
+	const char *format = f->name;
+	char *where = NULL;
 	struct exp_doc d;
 	struct rules *set;
 	char *body = NULL, *sasl = NULL;
@@ -139,14 +212,16 @@ run(const char *format, const char *path, const char *out,
 
 	if ((set = load(path)) == NULL)
 		return 1;
-	if (exp_read(&d, set, path, stderr) != 0 || convert(&d, format, &body,
-	    &bodylen, &sasl, &sasllen) != 0)
+	if (exp_read(&d, set, path, stderr, f->flags) != 0 ||
+	    (where = secrets_where(f, saslpath)) == NULL ||
+	    convert(&d, format, where, &body, &bodylen, &sasl, &sasllen) != 0)
 		fprintf(stderr, "mxshim export: out of memory\n");
 	else
 		rc = 0;
 	if (rc == 0 && sasllen > 0 && saslpath == NULL)
-		exp_note(&d, 0, "credentials are not written without "
-		    "--sasl-passwd FILE");
+		exp_note(&d, 0, "credentials are not written without %s "
+		    "FILE", strcmp(format, "postfix") == 0 ? "--sasl-passwd" :
+		    "--secrets");
 	if (rc == 0)
 		rc = write_out(&d, format, out, saslpath, body, bodylen, sasl,
 		    sasllen);
@@ -155,6 +230,7 @@ run(const char *format, const char *path, const char *out,
 		    "warning(s)\n", d.nline, d.warnings);
 	free(body);
 	free(sasl);
+	free(where);
 	exp_doc_free(&d);
 	rules_free(set);
 	return rc;
@@ -166,12 +242,14 @@ cmd_export(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "secrets", required_argument, NULL, 's' },
 		{ "sasl-passwd", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *format = NULL, *out = NULL, *sasl = NULL;
 	const char *path = RULES_DEFAULT_FILE;
+	const struct format *f;
 	int ch;
 
 	optind = 0;	/* restart getopt: main() may have used it */
@@ -198,11 +276,11 @@ cmd_export(int argc, char **argv)
 		return usage(stderr);
 	if (argc - optind == 1)
 		path = argv[optind];
-	if (strcmp(format, "cisco") != 0 && strcmp(format, "postfix") != 0) {
+	if ((f = find_format(format)) == NULL) {
 		fprintf(stderr, "mxshim export: unknown format '%s'\n", format);
 		return usage(stderr);
 	}
-	if (sasl != NULL && strcmp(format, "postfix") != 0)
+	if (sasl != NULL && f->secrets == NULL)
 		return usage(stderr);
-	return run(format, path, out, sasl);
+	return run(f, path, out, sasl);
 }

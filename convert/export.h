@@ -45,6 +45,8 @@ struct exp_line {
 	int		 pri_set;
 	int		 end, lookupmx, adddns;
 	int		 skip;			/* not exported (reported) */
+	size_t		 idx;			/* in the set */
+	size_t		 nconds;		/* kept with EXP_CONDS */
 };
 
 /* A route: consecutive exportable lines of one pattern; the last one
@@ -53,6 +55,7 @@ struct exp_group {
 	struct exp_line	*l;
 	size_t		 n;
 	int		 end;
+	int		 off;		/* written disabled (reported) */
 };
 
 /* One key of the pattern index: the groups of a pattern, in file order. */
@@ -75,17 +78,24 @@ struct exp_doc {
 	size_t			 notes_len;
 	int			 warnings;
 	FILE			*err;
+	const char		*product;	/* for exp_first_wins() */
 };
 
 /*
  * Read the lines of set, which must outlive d, into d (export_read.c):
- * what no product can carry (conditions, general wildcards) is marked
- * skipped and reported.  srcname names the file in messages, err is where
- * warnings go.  Returns 0, or -1 on no memory; exp_doc_free() in both
- * cases.
+ * what no product can carry (general wildcards; conditions, unless flags
+ * has EXP_CONDS: then the exporter decides) is marked skipped and
+ * reported.  srcname names the file in messages, err is where warnings go.
+ * Returns 0, or -1 on no memory; exp_doc_free() in both cases.
  */
+#define EXP_CONDS	0x01	/* the format has message conditions */
+
 int exp_read(struct exp_doc *d, const struct rules *set, const char *srcname,
-    FILE *err);
+    FILE *err, unsigned flags);
+
+/* Condition k of line l (0 <= k < l->nconds). */
+void exp_cond(const struct exp_doc *d, const struct exp_line *l, size_t k,
+    struct rules_cond *c);
 
 void exp_doc_free(struct exp_doc *d);
 
@@ -105,6 +115,23 @@ void exp_note(struct exp_doc *d, unsigned line, const char *fmt, ...)
  */
 int exp_routes(struct exp_doc *d);
 
+/*
+ * For products that walk their routes in order and stop at the first that
+ * applies (Exim routers, OpenSMTPD match rules): group the lines into
+ * routes (consecutive lines of one pattern and the same conditions, up to
+ * $end) and index them, keeping every route.  Returns 0, or -1 on no
+ * memory.
+ */
+int exp_groups(struct exp_doc *d);
+
+/*
+ * Once the exporter has marked the routes it writes disabled (off): report
+ * each pair of live routes that the rules file merges (the earlier one has
+ * no $end, their patterns overlap) while product, stopping at the first,
+ * uses the earlier one alone.
+ */
+void exp_first_wins(struct exp_doc *d, const char *product);
+
 /* The first exported group with the pattern given (the exact name, or the
    suffix of a "*.suffix" pattern), or NULL. */
 const struct exp_group *exp_find(const struct exp_doc *d, enum exp_pkind k,
@@ -117,6 +144,10 @@ const struct exp_group *exp_find(const struct exp_doc *d, enum exp_pkind k,
 const struct exp_group *exp_parent(const struct exp_doc *d,
     const char *name);
 
+/* qsort() order of an array of line pointers: by preference, then by line:
+   the order the hosts of a route are tried in. */
+int exp_by_pri(const void *a, const void *b);
+
 /* Whether the hosts of two groups are the same, in the same order. */
 int exp_same_hosts(const struct exp_group *a, const struct exp_group *b);
 
@@ -127,5 +158,17 @@ int exp_same_hosts(const struct exp_group *a, const struct exp_group *b);
  */
 int export_cisco(struct exp_doc *d, FILE *out);
 int export_postfix(struct exp_doc *d, FILE *out, FILE *sasl);
+
+/*
+ * Exim (export_exim.c): routers, transports and authenticators in one
+ * file included in each section; secrets gets the credentials, read by
+ * Exim from secrets_path.  OpenSMTPD (export_opensmtpd.c): a table
+ * declaration, actions and match rules; secrets gets the credentials
+ * table(5), read from secrets_path.
+ */
+int export_exim(struct exp_doc *d, FILE *out, FILE *secrets,
+    const char *secrets_path);
+int export_opensmtpd(struct exp_doc *d, FILE *out, FILE *secrets,
+    const char *secrets_path);
 
 #endif /* MXSHIM_EXPORT_H */

@@ -17,6 +17,26 @@
 
 #include "export.h"
 
+/* Whether two lines have the same conditions, written the same way. */
+static int
+same_conds(const struct exp_doc *d, const struct exp_line *a,
+    const struct exp_line *b)
+{
+	struct rules_cond x, y;
+	size_t k;
+
+	if (a->nconds != b->nconds)
+		return 0;
+	for (k = 0; k < a->nconds; k++) {
+		exp_cond(d, a, k, &x);
+		exp_cond(d, b, k, &y);
+		if (x.token_len != y.token_len ||
+		    memcmp(x.token, y.token, x.token_len) != 0)
+			return 0;
+	}
+	return 1;
+}
+
 static int
 group_lines(struct exp_doc *d)
 {
@@ -31,9 +51,10 @@ group_lines(struct exp_doc *d)
 			continue;
 		/* all lines of a route apply; $end closes it */
 		if (g != NULL && !g->end && strcmp(g->l[0].pattern,
-		    l->pattern) == 0 && g->l + g->n == l) {
+		    l->pattern) == 0 && g->l + g->n == l &&
+		    same_conds(d, g->l, l)) {
 			g->n++;
-			g->end = l->end;
+			g->end = l->end || l->skind == EXP_NULL;
 			continue;
 		}
 		g = realloc(d->group, (d->ngroup + 1) * sizeof(*g));
@@ -43,7 +64,8 @@ group_lines(struct exp_doc *d)
 		g = &d->group[d->ngroup++];
 		g->l = l;
 		g->n = 1;
-		g->end = l->end;
+		g->end = l->end || l->skind == EXP_NULL;
+		g->off = 0;
 	}
 	return 0;
 }
@@ -160,6 +182,17 @@ exp_same_hosts(const struct exp_group *a, const struct exp_group *b)
 	return 1;
 }
 
+int
+exp_by_pri(const void *a, const void *b)
+{
+	const struct exp_line *x = *(const struct exp_line *const *)a;
+	const struct exp_line *y = *(const struct exp_line *const *)b;
+
+	if (x->pri != y->pri)
+		return x->pri < y->pri ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
 /* ---- the order ------------------------------------------------------- */
 
 /*
@@ -228,11 +261,48 @@ later_cover(struct exp_doc *d, size_t x, size_t y)
 }
 
 int
+exp_groups(struct exp_doc *d)
+{
+	if (group_lines(d) != 0 || build_index(d) != 0)
+		return -1;
+	return 0;
+}
+
+/* x and y overlap (y covers x): the earlier one without $end merges. */
+static void
+first_wins(struct exp_doc *d, size_t x, size_t y)
+{
+	const struct exp_group *a, *b;
+
+	if (x == y || (y < x && strcmp(d->group[x].l->pattern,
+	    d->group[y].l->pattern) == 0))
+		return;		/* one pattern: seen from the earlier one */
+	a = &d->group[x < y ? x : y];
+	b = &d->group[x < y ? y : x];
+	if (a->n == 0 || b->n == 0 || a->end || a->off || b->off)
+		return;
+	exp_note(d, b->l[0].line, "lines %u and %u both apply to some mail "
+	    "(no $end on the first): the rules add up their hosts, %s uses "
+	    "line %u's alone", a->l[0].line, b->l[0].line, d->product,
+	    a->l[0].line);
+}
+
+void
+exp_first_wins(struct exp_doc *d, const char *product)
+{
+	size_t i;
+
+	d->product = product;
+	for (i = 0; i < d->ngroup; i++)
+		each_cover(d, i, first_wins);
+}
+
+int
 exp_routes(struct exp_doc *d)
 {
 	size_t i;
 
-	if (group_lines(d) != 0 || build_index(d) != 0)
+	if (exp_groups(d) != 0)
 		return -1;
 	for (i = 0; i < d->ngroup; i++)
 		each_cover(d, i, earlier_cover);

@@ -34,17 +34,6 @@ nexthop(const struct exp_line *l, FILE *out)
 		fprintf(out, ":%u", l->port);
 }
 
-static int
-by_pri(const void *a, const void *b)
-{
-	const struct exp_line *x = *(const struct exp_line *const *)a;
-	const struct exp_line *y = *(const struct exp_line *const *)b;
-
-	if (x->pri != y->pri)
-		return x->pri < y->pri ? -1 : 1;
-	return x->line < y->line ? -1 : x->line > y->line;
-}
-
 static void
 sasl_line(const struct exp_doc *d, const struct exp_line *l,
     FILE *sasl)
@@ -88,7 +77,7 @@ route_value(struct exp_doc *d, const struct exp_group *g, FILE *out,
 		}
 		v[n++] = l;
 	}
-	qsort(v, n, sizeof(*v), by_pri);
+	qsort(v, n, sizeof(*v), exp_by_pri);
 	fprintf(out, "smtp:");
 	for (i = 0; i < n; i++) {
 		if (v[i]->skind == EXP_USEDNS) {

@@ -69,12 +69,15 @@ take_server(struct exp_line *l, const struct rules_server *s)
 
 /* What no product can carry marks the line skipped. */
 static void
-check_line(struct exp_doc *d, struct exp_line *l, size_t i, size_t nconds)
+check_line(struct exp_doc *d, struct exp_line *l, size_t i, size_t nconds,
+    unsigned flags)
 {
 	const char *tok;
 	size_t len;
 
-	if (nconds > 0) {
+	if (flags & EXP_CONDS)
+		l->nconds = nconds;
+	else if (nconds > 0) {
 		/* conditions and $dnsmx depend on the message or on real
 		   DNS: a static table cannot say that */
 		tok = rules_line_cond(d->set, i, 0, &len);
@@ -93,7 +96,7 @@ check_line(struct exp_doc *d, struct exp_line *l, size_t i, size_t nconds)
 }
 
 static void
-take_line(struct exp_doc *d, size_t i)
+take_line(struct exp_doc *d, size_t i, unsigned flags)
 {
 	struct exp_line *l = &d->line[i];
 	struct rules_line rl;
@@ -101,6 +104,7 @@ take_line(struct exp_doc *d, size_t i)
 	rules_line_get(d->set, i, &rl);
 	memset(l, 0, sizeof(*l));
 	l->line = rl.line;
+	l->idx = i;
 	snprintf(l->pattern, sizeof(l->pattern), "%s", rl.pattern);
 	l->pkind = pattern_kind(rl.pattern_kind);
 	if (l->pkind == EXP_SUFFIX)
@@ -111,12 +115,12 @@ take_line(struct exp_doc *d, size_t i)
 	l->end = (rl.flags & RULES_LINE_END) != 0;
 	l->lookupmx = (rl.flags & RULES_LINE_LOOKUPMX) != 0;
 	l->adddns = (rl.flags & RULES_LINE_ADDDNS) != 0;
-	check_line(d, l, i, rl.cond_count);
+	check_line(d, l, i, rl.cond_count, flags);
 }
 
 int
 exp_read(struct exp_doc *d, const struct rules *set, const char *srcname,
-    FILE *err)
+    FILE *err, unsigned flags)
 {
 	size_t i, n = rules_count(set);
 
@@ -130,8 +134,15 @@ exp_read(struct exp_doc *d, const struct rules *set, const char *srcname,
 		return -1;
 	d->nline = n;
 	for (i = 0; i < n; i++)
-		take_line(d, i);
+		take_line(d, i, flags);
 	return ferror(d->notes) ? -1 : 0;
+}
+
+void
+exp_cond(const struct exp_doc *d, const struct exp_line *l, size_t k,
+    struct rules_cond *c)
+{
+	rules_line_cond_get(d->set, l->idx, k, c);
 }
 
 void

@@ -7,7 +7,8 @@ convert_libconvert_la_SOURCES = convert/import.h convert/import_doc.c \
 	convert/import_cisco.c convert/import_xeams.c convert/import_tmail.c \
 	convert/import_kumo.c convert/import_toml.c convert/import_toml.h \
 	convert/export.h convert/export_read.c convert/export_order.c \
-	convert/export_cisco.c convert/export_postfix.c
+	convert/export_cisco.c convert/export_postfix.c \
+	convert/export_exim.c convert/export_opensmtpd.c
 convert_libconvert_la_CFLAGS = $(AM_CFLAGS) $(LIBXML2_CFLAGS)
 # users link rules/librules.la themselves: one copy of the engine
 convert_libconvert_la_LIBADD = $(LIBXML2_LIBS)
@@ -18,7 +19,10 @@ EXTRA_DIST += tests/import/cisco.txt tests/import/xeams.xml \
 	tests/integration/import_export.sh \
 	tests/integration/import_roundtrip.sh \
 	tests/integration/import_postfix.sh \
-	tests/integration/import_vendor.sh
+	tests/integration/import_vendor.sh \
+	tests/integration/export_exim.sh tests/postfix/export.sh \
+	tests/postfix/export.conf tests/postfix/export-zones.conf \
+	tests/postfix/auth_sink.py
 # tests/unit/test_import (listed in tests/local.mk): the importers without
 # the command, against models of the sources
 tests_unit_test_import_SOURCES = tests/unit/test_import.c

@@ -97,6 +97,87 @@ rules_line_cond(const struct rules *set, size_t i, size_t k, size_t *len)
 	return set->text + r->text_off + c->column - 1;
 }
 
+static const enum rules_cond_attr cond_attrs[] = {
+	[ATTR_RETRIES] = RULES_COND_RETRIES,
+	[ATTR_SIZE] = RULES_COND_SIZE,
+	[ATTR_AUTHSENDER] = RULES_COND_AUTHSENDER,
+	[ATTR_FROM] = RULES_COND_FROM,
+	[ATTR_CLIENT] = RULES_COND_CLIENT,
+	[ATTR_DNSMX] = RULES_COND_DNSMX
+};
+
+static const enum rules_cond_op cond_ops[] = {
+	[OP_EQ] = RULES_OP_EQ, [OP_NE] = RULES_OP_NE, [OP_LT] = RULES_OP_LT,
+	[OP_LE] = RULES_OP_LE, [OP_GT] = RULES_OP_GT, [OP_GE] = RULES_OP_GE,
+	[OP_MATCH] = RULES_OP_MATCH, [OP_NOMATCH] = RULES_OP_NOMATCH
+};
+
+static const enum rules_cond_value cond_values[] = {
+	[VALUE_NUMBER] = RULES_VALUE_NUMBER,
+	[VALUE_TEXT] = RULES_VALUE_TEXT,
+	[VALUE_GLOB] = RULES_VALUE_GLOB,
+	[VALUE_REGEX] = RULES_VALUE_REGEX,
+	[VALUE_CIDR] = RULES_VALUE_CIDR
+};
+
+/* A regex and a CIDR are kept compiled: their text is the token's. */
+static void
+cond_token_value(const struct cond *c, struct rules_cond *out)
+{
+	const char *t = out->token, *end = t + out->token_len;
+	const char *first, *last;
+
+	if (c->value == VALUE_REGEX) {
+		/* the parser took the first and the last slash */
+		first = memchr(t, '/', out->token_len);
+		for (last = end - 1; last > first && *last != '/'; last--)
+			continue;
+		out->text = first + 1;
+		out->text_len = (size_t)(last - first - 1);
+		out->icase = last + 1 < end;
+		return;
+	}
+	/* "$client", then the operator */
+	for (t++; t < end && *t != '=' && *t != '!' && *t != '<' &&
+	    *t != '>'; t++)
+		continue;
+	while (t < end && (*t == '=' || *t == '!' || *t == '<' || *t == '>'))
+		t++;
+	out->text = t;
+	out->text_len = (size_t)(end - t);
+}
+
+int
+rules_line_cond_get(const struct rules *set, size_t i, size_t k,
+    struct rules_cond *out)
+{
+	const struct cond *c;
+	size_t len;
+
+	memset(out, 0, sizeof(*out));
+	if ((out->token = rules_line_cond(set, i, k, &len)) == NULL)
+		return -1;
+	out->token_len = len;
+	c = &set->cond[set->rule[i].cond_first + k];
+	out->attr = cond_attrs[c->attr];
+	out->op = cond_ops[c->op];
+	out->value = cond_values[c->value];
+	switch (c->value) {
+	case VALUE_NUMBER:
+		out->number = c->v.number;
+		break;
+	case VALUE_TEXT:
+	case VALUE_GLOB:
+		out->text = ARENA_STR(&set->str, c->v.text.off);
+		out->text_len = c->v.text.len;
+		break;
+	default:
+		cond_token_value(c, out);
+		break;
+	}
+	return 0;
+}
+
 int
 rules_server_read(const char *s, size_t len, struct rules_server *out,
     char *why, size_t whylen)

@@ -436,6 +436,50 @@ size_t rules_line_index(const struct rules *set, unsigned line);
 const char *rules_line_cond(const struct rules *set, size_t i, size_t k,
     size_t *len);
 
+/* One condition of a line, as the parser compiled it. */
+enum rules_cond_attr {
+	RULES_COND_RETRIES,
+	RULES_COND_SIZE,
+	RULES_COND_AUTHSENDER,
+	RULES_COND_FROM,
+	RULES_COND_CLIENT,
+	RULES_COND_DNSMX	/* $dnsmx:GLOB (MATCH), $dnsmx:!GLOB (NOMATCH) */
+};
+
+enum rules_cond_op {
+	RULES_OP_EQ, RULES_OP_NE, RULES_OP_LT, RULES_OP_LE, RULES_OP_GT,
+	RULES_OP_GE, RULES_OP_MATCH, RULES_OP_NOMATCH
+};
+
+enum rules_cond_value {
+	RULES_VALUE_NUMBER,
+	RULES_VALUE_TEXT,	/* compared case-insensitively */
+	RULES_VALUE_GLOB,	/* * and ?, anchored, case-insensitive */
+	RULES_VALUE_REGEX,	/* PCRE2, unanchored */
+	RULES_VALUE_CIDR
+};
+
+struct rules_cond {
+	enum rules_cond_attr	 attr;
+	enum rules_cond_op	 op;
+	enum rules_cond_value	 value;
+	uint64_t		 number;	/* RULES_VALUE_NUMBER */
+	const char		*text;		/* the others: not NUL-ended */
+	size_t			 text_len;	/* TEXT and GLOB lowercased,
+						   REGEX between its slashes,
+						   CIDR as written */
+	int			 icase;		/* REGEX: flag i */
+	const char		*token;		/* the whole token as written */
+	size_t			 token_len;
+};
+
+/*
+ * Fill *out with condition k of line i.  Returns 0, or -1 when i or k is
+ * out of range.
+ */
+int rules_line_cond_get(const struct rules *set, size_t i, size_t k,
+    struct rules_cond *out);
+
 /*
  * Read a SERVER field on its own, with the parser's rules: for callers
  * that build lines from other products' host names and want them read

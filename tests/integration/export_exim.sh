@@ -1,0 +1,115 @@
+#!/bin/sh
+# mxshim export --format exim with a real Exim (Debian's binary, unpacked
+# as in exim_*.sh): the rules of tests/postfix/export.conf become Exim
+# routers, and a table of messages lands where `mxshim route` says, on the
+# port it says, authenticated as the line says (tests/postfix/export.sh).
+TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$TOP/tests/postfix/pf.sh"
+. "$TOP/tests/postfix/exim.sh"
+if [ -z "${PF_IN_NS:-}" ] && [ "$(id -u)" = 0 ] && ! ex_fetch; then
+	echo "1..0 # SKIP cannot unpack Exim (apt-get download $EX_PKGS failed)"
+	exit 0
+fi
+pf_ns_enter "$@"
+. "$TOP/tests/lib.sh"
+. "$TOP/tests/postfix/export.sh"
+pf_ns_setup
+ex_fetch || t_skip_all "exim not unpacked"
+xp_setup
+t_ok $? "Unbound and the mail servers are up"
+
+"$MXSHIM" export --format exim "$XP_RULES" -o "$T_DIR/mxshim.exim" \
+    --secrets "$T_DIR/mxshim.secrets" 2>"$T_DIR/export.err"
+t_ok $? "mxshim export --format exim"
+t_like "$(cat "$T_DIR/export.err")" "export.conf:11: warning: .*retries>=3" \
+    "the \$retries>=3 line is reported"
+t_like "$(grep -A3 '^# # rules line 11' "$T_DIR/mxshim.exim")" \
+    "# *domains = .*late.example" "and written disabled"
+t_is "$(stat -c %a "$T_DIR/mxshim.secrets")" 600 "the secrets are mode 0600"
+t_like "$(cat "$T_DIR/mxshim.exim")" "^" "the fragment exists"
+grep -q 's3cret' "$T_DIR/mxshim.exim"
+t_ok $((! $?)) "the fragment holds no password"
+
+ex_setup
+t_ok $? "Exim set up"
+chown Debian-exim "$T_DIR/mxshim.secrets"
+# the fragment included in each section, as its header says
+cat >"$T_DIR/exim-export.conf" <<EOF
+exim_path = $EXIM
+spool_directory = $T_DIR/exim-spool
+log_file_path = $T_DIR/exim-log/%slog
+log_selector = +outgoing_port
+primary_hostname = mta.test
+qualify_domain = mta.test
+local_interfaces = 127.0.0.1
+domainlist local_domains = localhost
+keep_environment =
+begin routers
+.include $T_DIR/mxshim.exim
+dnslookup:
+  driver = dnslookup
+  transport = remote_smtp
+  no_more
+begin transports
+MXSHIM_TRANSPORTS = yes
+.include $T_DIR/mxshim.exim
+remote_smtp:
+  driver = smtp
+begin retry
+*  *  F,1h,1m
+begin authenticators
+MXSHIM_AUTHENTICATORS = yes
+.include $T_DIR/mxshim.exim
+EOF
+EX_CONF="$T_DIR/exim-export.conf"
+"$EXIM" -C "$EX_CONF" -bV >"$T_DIR/exim-bV.log" 2>&1
+t_ok $? "Exim accepts the fragment ($(sed -n 's/^Exim version \([^ ]*\).*/\1/p' "$T_DIR/exim-bV.log"))"
+
+# xs TAG FROM TO BYTES [EXIM-OPTION...]: submit a message of about BYTES
+# and have Exim deliver it at once (-odi).
+xs() {
+	tag=$1 from=$2 to=$3 bytes=$4
+	shift 4
+	{
+		printf 'From: %s\nTo: %s\nSubject: %s\nMessage-ID: <%s@mta.test>\n\n' \
+		    "$from" "$to" "$tag" "$tag"
+		xp_body "$bytes"
+	} | "$EXIM" -C "$EX_CONF" -odi -f "$from" "$@" -- "$to" \
+	    >>"$T_DIR/exim-send.log" 2>&1
+}
+
+# TAG FROM RECIPIENT BYTES AUTH-ID: the table; route is given the size
+# Exim logged (S=) and the same sender and authenticated user
+while read -r tag from to bytes auth; do
+	if [ "$auth" = - ]; then
+		xs "$tag" "$from" "$to" "$bytes"
+		ctx=""
+	else
+		xs "$tag" "$from" "$to" "$bytes" -oMai "$auth"
+		ctx="--authsender $auth"
+	fi
+	size=$(sed -n "s/.* <= .* S=\([0-9]*\) id=$tag@.*/\1/p" "$EX_LOG" |
+	    head -n 1)
+	# shellcheck disable=SC2086
+	xp_case "$tag" "${to#*@}" --from "$from" --size "${size:-0}" $ctx
+done <<EOF
+p1 alice@mta.test bob@partner.example 200 -
+s1 n@news.example u@a.sub.example 200 -
+s2 alice@mta.test u@a.sub.example 200 -
+b1 alice@mta.test u@big.example 200 -
+b2 alice@mta.test u@big.example 6000 -
+v1 alice@mta.test u@viaauth.example 200 bob
+v2 alice@mta.test u@viaauth.example 200 -
+l1 alice@mta.test u@lmx.example 200 -
+k1 bulk@mta.test u@keep.example 200 -
+k2 alice@mta.test u@keep.example 200 -
+n1 alice@mta.test u@plain.example 200 -
+n2 BULK@mta.test u@plain.example 200 -
+r1 alice@mta.test u@late.example 200 -
+o1 alice@mta.test u@old.example 200 -
+EOF
+t_like "$(ex_log o1)" " \*\* u@old.example .*null MX" \
+    "o1: the null MX fails the address"
+t_is "$(grep -c ' == ' "$EX_LOG")" 0 "nothing deferred"
+
+t_done
