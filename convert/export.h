@@ -93,6 +93,10 @@ struct exp_doc {
 int exp_read(struct exp_doc *d, const struct rules *set, const char *srcname,
     FILE *err, unsigned flags);
 
+/* Write len bytes of text to out, each line commented out ("# ") when
+   off: a route written disabled. */
+void exp_put(FILE *out, const char *text, size_t len, int off);
+
 /* Condition k of line l (0 <= k < l->nconds). */
 void exp_cond(const struct exp_doc *d, const struct exp_line *l, size_t k,
     struct rules_cond *c);

@@ -454,21 +454,6 @@ router_body(struct exp_doc *d, struct exp_group *g, FILE *out,
 	return 0;
 }
 
-/* Text written disabled: each line commented out. */
-static void
-put(FILE *out, const char *text, size_t len, int off)
-{
-	size_t i;
-	int bol = 1;
-
-	for (i = 0; i < len; i++) {
-		if (bol && off)
-			fputs("# ", out);
-		fputc(text[i], out);
-		bol = text[i] == '\n';
-	}
-}
-
 static int
 router(struct exp_doc *d, struct exp_group *g, FILE *out, FILE *tr,
     FILE *secrets)
@@ -493,7 +478,7 @@ router(struct exp_doc *d, struct exp_group *g, FILE *out, FILE *tr,
 	if (fclose(f) != 0)
 		rc = -1;
 	if (rc == 0)
-		put(out, text, len, g->off);
+		exp_put(out, text, len, g->off);
 	free(text);
 	return rc;
 }

@@ -139,6 +139,20 @@ exp_read(struct exp_doc *d, const struct rules *set, const char *srcname,
 }
 
 void
+exp_put(FILE *out, const char *text, size_t len, int off)
+{
+	size_t i;
+	int bol = 1;
+
+	for (i = 0; i < len; i++) {
+		if (bol && off)
+			fputs("# ", out);
+		fputc(text[i], out);
+		bol = text[i] == '\n';
+	}
+}
+
+void
 exp_cond(const struct exp_doc *d, const struct exp_line *l, size_t k,
     struct rules_cond *c)
 {

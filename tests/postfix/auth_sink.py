@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """tests/postfix/auth_sink.py - mail servers for the export tests.
 
-    auth_sink.py LOG ADDR:PORT[=USER:PASS] ...
+    auth_sink.py [--tls CERT KEY] LOG ADDR:PORT[=USER:PASS] ...
 
-One aiosmtpd server per argument, all in this process.  A server given
+One aiosmtpd server per argument, all in this process; with --tls each
+offers STARTTLS with that certificate, and those demanding AUTH demand TLS
+first.  A server given
 USER:PASS (split at the first colon) demands SMTP AUTH (PLAIN or LOGIN,
 over plain text: loopback inside the test's namespace) and accepts only
 that pair.  Each message accepted appends a line to LOG:
@@ -14,6 +16,7 @@ where TAG is the left part of its Message-ID (<TAG@...>).
 """
 import re
 import signal
+import ssl
 import sys
 import threading
 
@@ -51,18 +54,26 @@ def checker(user, password):
 
 
 def main():
-    log = sys.argv[1]
+    args = sys.argv[1:]
+    tls = None
+    if args[0] == '--tls':
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(args[1], args[2])
+        args = args[3:]
+    log = args[0]
     servers = []
     # the controllers' threads must not take the signals sigwait() waits for
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
-    for spec in sys.argv[2:]:
+    for spec in args[1:]:
         where, _, secret = spec.partition('=')
         addr, port = where.rsplit(':', 1)
         kw = {}
         if secret:
             user, _, password = secret.partition(':')
             kw = dict(authenticator=checker(user, password),
-                      auth_required=True, auth_require_tls=False)
+                      auth_required=True, auth_require_tls=tls is not None)
+        if tls is not None:
+            kw['tls_context'] = tls
         c = Controller(Handler(log, where), hostname=addr, port=int(port),
                        server_hostname='sink.test', ready_timeout=10, **kw)
         c.start()

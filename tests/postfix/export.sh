@@ -5,8 +5,9 @@
 # the port and (where the line has credentials) the AUTH user that
 # `mxshim route` gives the same message.
 #
-#   xp_setup          Unbound on 127.0.0.1:53 (the MTA's DNS and route's),
-#                     the aiosmtpd servers of tests/postfix/export-zones.conf
+#   xp_setup [--tls CERT KEY]   Unbound on 127.0.0.1:53 (the MTA's DNS and
+#                     route's), the aiosmtpd servers of
+#                     tests/postfix/export-zones.conf (offering STARTTLS)
 #   xp_want DOMAIN [ROUTE-OPTION...]   "ADDR:PORT USER" route gives, "-" as
 #                     USER when the line has no credentials; "null" for a
 #                     null MX
@@ -29,7 +30,7 @@ xp_setup() {
 	XP_LOG="$T_DIR/sinks.log"
 	: >"$XP_LOG"
 	# shellcheck disable=SC2086
-	"$XP_PYTHON" "$TOP/tests/postfix/auth_sink.py" "$XP_LOG" $XP_SINKS \
+	"$XP_PYTHON" "$TOP/tests/postfix/auth_sink.py" "$@" "$XP_LOG" $XP_SINKS \
 	    >"$T_DIR/sinks.err" 2>&1 &
 	T_PIDS="$T_PIDS $!"
 	for s in $XP_SINKS; do

@@ -1,0 +1,88 @@
+# tests/postfix/opensmtpd.sh - sourced by tests/integration/export_opensmtpd.sh
+# after tests/postfix/pf.sh: OpenSMTPD as a real sender beside Postfix.
+#
+# apt will not install OpenSMTPD beside Postfix (both are the system's
+# MTA), so its Debian package is unpacked into tests/out/opensmtpd (apt-get
+# download, dpkg-deb -x) before the test enters its namespace; smtpd runs
+# from there with a configuration of our own (-f).  It has its spool, its
+# chroot and its control socket at fixed paths (/var/spool/smtpd,
+# /var/lib/opensmtpd/empty, /run/smtpd.sock): inside the namespace private
+# tmpfs mounts on /var/spool, /var/lib and /run give it those, and private
+# /etc/passwd and /etc/group its users opensmtpd and opensmtpq.
+#
+#   os_fetch          outside: unpack opensmtpd (once); sets SMTPD, or
+#                     says on stdout why it cannot run
+#   os_setup          inside: users, directories
+#   os_start CONF     check CONF (smtpd -n) and start smtpd on it
+
+OS_PKGS="opensmtpd"
+
+os_fetch() {
+	os_root="$TOP/tests/out/opensmtpd"
+	SMTPD="$os_root/root/usr/sbin/smtpd"
+	SMTPCTL="$os_root/root/usr/sbin/smtpctl"
+	if [ ! -x "$SMTPD" ]; then
+		mkdir -p "$TOP/tests/out" &&
+		    tmp=$(mktemp -d "$TOP/tests/out/opensmtpd.XXXXXX") ||
+		    return 1
+		if ! os_unpack "$tmp" || ! mv -T "$tmp" "$os_root" 2>/dev/null
+		then
+			rm -rf "$tmp"
+		fi
+	fi
+	if [ ! -x "$SMTPD" ]; then
+		echo "cannot unpack OpenSMTPD (apt-get download $OS_PKGS failed)"
+		return 1
+	fi
+	missing=$(ldd "$SMTPD" | sed -n 's/^[[:space:]]*\([^ ]*\) => not found.*/\1/p' |
+	    tr '\n' ' ')
+	if [ -n "$missing" ]; then
+		echo "OpenSMTPD's libraries are missing: $missing"
+		return 1
+	fi
+}
+
+os_unpack() {
+	mkdir -p "$1/debs" "$1/root" && chmod 755 "$1" || return 1
+	(cd "$1/debs" && apt-get download $OS_PKGS) >"$1/fetch.log" 2>&1 ||
+	    return 1
+	for deb in "$1"/debs/*.deb; do
+		dpkg-deb -x "$deb" "$1/root" || return 1
+	done
+}
+
+# os_user NAME: a free uid for NAME in the private passwd and group.
+os_user() {
+	getent passwd "$1" >/dev/null && return 0
+	uid=64980
+	while getent passwd "$uid" >/dev/null || getent group "$uid" >/dev/null
+	do
+		uid=$((uid - 1))
+	done
+	echo "$1:x:$uid:$uid::/var/lib/opensmtpd/empty:/usr/sbin/nologin" \
+	    >>/etc/passwd
+	echo "$1:x:$uid:" >>/etc/group
+}
+
+os_setup() {
+	cp /etc/passwd "$T_DIR/passwd" && cp /etc/group "$T_DIR/group" &&
+	    mount --bind "$T_DIR/passwd" /etc/passwd &&
+	    mount --bind "$T_DIR/group" /etc/group || return 1
+	os_user opensmtpd && os_user opensmtpq || return 1
+	for d in /var/spool /var/lib /run; do
+		mount -t tmpfs -o mode=755 tmpfs "$d" || return 1
+	done
+	mkdir -p /var/lib/opensmtpd/empty
+}
+
+os_start() {
+	"$SMTPD" -n -f "$1" >"$T_DIR/smtpd-n.log" 2>&1 || return 1
+	"$SMTPD" -d -f "$1" >"$T_DIR/smtpd.log" 2>&1 &
+	T_PIDS="$T_PIDS $!"
+	i=0
+	while [ $i -lt 100 ]; do
+		[ -S /run/smtpd.sock ] && return 0
+		sleep 0.05; i=$((i + 1))
+	done
+	return 1
+}
