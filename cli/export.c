@@ -39,7 +39,7 @@ struct format {
 
 static const struct format formats[] = {
 	{ "cisco", 0, NULL },
-	{ "postfix", 0, "/etc/postfix/sasl_passwd" },
+	{ "postfix", EXP_CONDS, "/etc/postfix/sasl_passwd" },
 	{ "exim", EXP_CONDS, "/etc/exim4/mxshim.secrets" },
 	{ "opensmtpd", EXP_CONDS, "/etc/mail/mxshim.secrets" },
 	{ NULL, 0, NULL }
@@ -127,10 +127,9 @@ dispatch(struct exp_doc *d, const char *format, FILE *fb, FILE *fs,
 	if (strcmp(format, "opensmtpd") == 0)
 		return exp_groups(d) != 0 ? -1 :
 		    export_opensmtpd(d, fb, fs, secrets_path);
-	if (exp_routes(d) != 0)
-		return -1;
-	return strcmp(format, "cisco") == 0 ? export_cisco(d, fb) :
-	    export_postfix(d, fb, fs);
+	if (strcmp(format, "postfix") == 0)
+		return export_postfix(d, fb, fs);
+	return exp_routes(d) != 0 ? -1 : export_cisco(d, fb);
 }
 
 /* Convert d into body (and the secrets); 0, or -1 on no memory. */

@@ -97,6 +97,9 @@ int exp_read(struct exp_doc *d, const struct rules *set, const char *srcname,
    off: a route written disabled. */
 void exp_put(FILE *out, const char *text, size_t len, int off);
 
+/* Leave line l out, reported: a condition the format cannot carry. */
+void exp_drop(struct exp_doc *d, struct exp_line *l);
+
 /* Condition k of line l (0 <= k < l->nconds). */
 void exp_cond(const struct exp_doc *d, const struct exp_line *l, size_t k,
     struct rules_cond *c);
@@ -158,7 +161,9 @@ int exp_same_hosts(const struct exp_group *a, const struct exp_group *b);
 /*
  * The exporters append their text to out and report through exp_note();
  * postfix also fills sasl with sasl_passwd(5) lines (credentials).
- * They return 0, or -1 on no memory.
+ * They return 0, or -1 on no memory.  cisco takes a doc grouped by
+ * exp_routes(); postfix one read with EXP_CONDS, which it groups itself
+ * once it has taken the conditional lines it can carry out of the routes.
  */
 int export_cisco(struct exp_doc *d, FILE *out);
 int export_postfix(struct exp_doc *d, FILE *out, FILE *sasl);

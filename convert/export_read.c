@@ -67,24 +67,29 @@ take_server(struct exp_line *l, const struct rules_server *s)
 	l->pass = s->pass;
 }
 
-/* What no product can carry marks the line skipped. */
-static void
-check_line(struct exp_doc *d, struct exp_line *l, size_t i, size_t nconds,
-    unsigned flags)
+void
+exp_drop(struct exp_doc *d, struct exp_line *l)
 {
 	const char *tok;
 	size_t len;
 
+	tok = rules_line_cond(d->set, l->idx, 0, &len);
+	l->skip = 1;
+	exp_note(d, l->line, "condition %.*s cannot be expressed; the line "
+	    "is not exported", (int)len, tok);
+}
+
+/* What no product can carry marks the line skipped. */
+static void
+check_line(struct exp_doc *d, struct exp_line *l, size_t nconds,
+    unsigned flags)
+{
 	if (flags & EXP_CONDS)
 		l->nconds = nconds;
-	else if (nconds > 0) {
+	else if (nconds > 0)
 		/* conditions and $dnsmx depend on the message or on real
 		   DNS: a static table cannot say that */
-		tok = rules_line_cond(d->set, i, 0, &len);
-		l->skip = 1;
-		exp_note(d, l->line, "condition %.*s cannot be expressed; "
-		    "the line is not exported", (int)len, tok);
-	}
+		exp_drop(d, l);
 	if (l->pkind == EXP_GLOB && !l->skip) {
 		l->skip = 1;
 		exp_note(d, l->line, "pattern %s is a general wildcard; only "
@@ -115,7 +120,7 @@ take_line(struct exp_doc *d, size_t i, unsigned flags)
 	l->end = (rl.flags & RULES_LINE_END) != 0;
 	l->lookupmx = (rl.flags & RULES_LINE_LOOKUPMX) != 0;
 	l->adddns = (rl.flags & RULES_LINE_ADDDNS) != 0;
-	check_line(d, l, i, rl.cond_count, flags);
+	check_line(d, l, rl.cond_count, flags);
 }
 
 int
