@@ -1207,6 +1207,45 @@ Test(lines, each_line_reads_back_as_the_parser_understood_it)
 	rules_free(set);
 }
 
+/* Condition k of line i as "ATTR OP VALUE-KIND NUMBER|TEXT [i]". */
+static const char *
+fx_cond(const struct rules *set, size_t i, size_t k)
+{
+	static char out[256];
+	struct rules_cond c;
+
+	if (rules_line_cond_get(set, i, k, &c) != 0)
+		return "(none)";
+	if (c.value == RULES_VALUE_NUMBER)
+		snprintf(out, sizeof(out), "%d %d %d %llu", (int)c.attr,
+		    (int)c.op, (int)c.value, (unsigned long long)c.number);
+	else
+		snprintf(out, sizeof(out), "%d %d %d %.*s%s", (int)c.attr,
+		    (int)c.op, (int)c.value, (int)c.text_len, c.text,
+		    c.icase ? " i" : "");
+	return out;
+}
+
+Test(lines, each_condition_reads_back_compiled)
+{
+	struct rules *set = fx_load("* a $size>=100 $retries<>3 "
+	    "$from=A@B.example $authsender~=J?e $from~!/^x\\/y$/i "
+	    "$client!=10.0.0.0/8 $dnsmx:!*.Google.com $from~=/a/b/\n");
+
+	cr_assert_not_null(set);
+	cr_assert_str_eq(fx_cond(set, 0, 0), "1 5 0 100");
+	cr_assert_str_eq(fx_cond(set, 0, 1), "0 1 0 3");
+	cr_assert_str_eq(fx_cond(set, 0, 2), "3 0 1 a@b.example");
+	cr_assert_str_eq(fx_cond(set, 0, 3), "2 6 2 j?e");
+	cr_assert_str_eq(fx_cond(set, 0, 4), "3 7 3 ^x\\/y$ i");
+	cr_assert_str_eq(fx_cond(set, 0, 5), "4 1 4 10.0.0.0/8");
+	cr_assert_str_eq(fx_cond(set, 0, 6), "5 7 2 *.google.com");
+	cr_assert_str_eq(fx_cond(set, 0, 7), "3 6 3 a/b");
+	cr_assert_str_eq(fx_cond(set, 0, 8), "(none)");
+	cr_assert_str_eq(fx_cond(set, 1, 0), "(none)");
+	rules_free(set);
+}
+
 Test(lines, a_lone_server_is_read_with_the_parser_rules)
 {
 	struct rules_server s;
