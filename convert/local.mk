@@ -21,10 +21,10 @@ EXTRA_DIST += tests/import/cisco.txt tests/import/xeams.xml \
 	tests/integration/import_postfix.sh \
 	tests/integration/import_vendor.sh \
 	tests/integration/export_exim.sh tests/integration/export_opensmtpd.sh \
-	tests/integration/export_postfix.sh tests/postfix/export.sh \
-	tests/postfix/opensmtpd.sh tests/postfix/smtp_submit.py \
+	tests/integration/export_postfix.sh tests/helpers/export.sh \
+	tests/helpers/opensmtpd.sh tests/helpers/smtp_submit.py \
 	tests/postfix/export.conf tests/postfix/export-zones.conf \
-	tests/postfix/auth_sink.py
+	tests/helpers/auth_sink.py
 # tests/unit/test_import (listed in tests/local.mk): the importers without
 # the command, against models of the sources
 tests_unit_test_import_SOURCES = tests/unit/test_import.c

@@ -2,19 +2,19 @@
 # mxshim export --format exim with a real Exim (Debian's binary, unpacked
 # as in exim_*.sh): the rules of tests/postfix/export.conf become Exim
 # routers, and a table of messages lands where `mxshim route` says, on the
-# port it says, authenticated as the line says (tests/postfix/export.sh).
+# port it says, authenticated as the line says (tests/helpers/export.sh).
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$TOP/tests/postfix/pf.sh"
-. "$TOP/tests/postfix/exim.sh"
-if [ -z "${PF_IN_NS:-}" ] && [ "$(id -u)" = 0 ] && ! ex_fetch; then
-	echo "1..0 # SKIP cannot unpack Exim (apt-get download $EX_PKGS failed)"
-	exit 0
-fi
-pf_ns_enter "$@"
 . "$TOP/tests/lib.sh"
-. "$TOP/tests/postfix/export.sh"
+. "$TOP/tests/helpers/pf.sh"
+. "$TOP/tests/helpers/exim.sh"
+. "$TOP/tests/helpers/export.sh"
+# unpacked out here: the namespace has no network
+if [ -z "${T_IN_NS:-}" ] && [ "$(id -u)" = 0 ] && ! ex_fetch; then
+	t_missing "exim4 (apt-get download $EX_PKGS failed)"
+fi
+t_ns_enter --pid "$@"
 pf_ns_setup
-ex_fetch || t_skip_all "exim not unpacked"
+ex_fetch || t_missing "exim4 (not unpacked: apt-get download)"
 xp_setup
 t_ok $? "Unbound and the mail servers are up"
 

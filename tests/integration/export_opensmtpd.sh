@@ -1,9 +1,9 @@
 #!/bin/sh
 # mxshim export --format opensmtpd with a real OpenSMTPD (Debian's smtpd,
-# unpacked: tests/postfix/opensmtpd.sh): the rules of
+# unpacked: tests/helpers/opensmtpd.sh): the rules of
 # tests/postfix/export.conf become actions and match rules, and a table of
 # messages lands where `mxshim route` says, on the port it says,
-# authenticated as the line says (tests/postfix/export.sh); the lines
+# authenticated as the line says (tests/helpers/export.sh); the lines
 # OpenSMTPD cannot carry leave their mail on its real route.
 #
 # smtpd's own resolver sends no query inside the test's namespace (its
@@ -14,18 +14,18 @@
 # domains' real MX host 127.0.0.6.  USEDNS, which needs its MX lookup, is
 # checked in the configuration only.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$TOP/tests/postfix/pf.sh"
-. "$TOP/tests/postfix/opensmtpd.sh"
-if [ -z "${PF_IN_NS:-}" ] && [ "$(id -u)" = 0 ] && ! why=$(os_fetch); then
-	echo "1..0 # SKIP $why"
-	exit 0
-fi
-pf_ns_enter "$@"
 . "$TOP/tests/lib.sh"
-. "$TOP/tests/postfix/export.sh"
+. "$TOP/tests/helpers/pf.sh"
+. "$TOP/tests/helpers/opensmtpd.sh"
+. "$TOP/tests/helpers/export.sh"
+# unpacked out here: the namespace has no network
+if [ -z "${T_IN_NS:-}" ] && [ "$(id -u)" = 0 ] && ! why=$(os_fetch); then
+	t_missing "$why"
+fi
+t_ns_enter --pid "$@"
 pf_ns_setup
-os_fetch >"$T_DIR/os-fetch.why" || t_skip_all "$(cat "$T_DIR/os-fetch.why")"
-command -v openssl >/dev/null || t_skip_all "openssl not installed"
+os_fetch >"$T_DIR/os-fetch.why" || t_missing "$(cat "$T_DIR/os-fetch.why")"
+command -v openssl >/dev/null || t_missing "openssl"
 
 # A CA of our own, trusted by smtpd (its CA file, bind-mounted), and one
 # certificate for the mail servers and the submission port.
@@ -90,10 +90,10 @@ t_ok $? "smtpd listens on 25 and 587"
 # submission port (TLS, AUTH) if given
 xs() {
 	if [ -n "${5:-}" ]; then
-		"$XP_PYTHON" "$TOP/tests/postfix/smtp_submit.py" mta.test 587 \
+		"$XP_PYTHON" "$TOP/tests/helpers/smtp_submit.py" mta.test 587 \
 		    "$2" "$3" "$1" "$4" "$T_DIR/ca.crt" "$5" bobpw
 	else
-		"$XP_PYTHON" "$TOP/tests/postfix/smtp_submit.py" 127.0.0.1 25 \
+		"$XP_PYTHON" "$TOP/tests/helpers/smtp_submit.py" 127.0.0.1 25 \
 		    "$2" "$3" "$1" "$4"
 	fi >>"$T_DIR/submit.log" 2>&1
 }

@@ -1,14 +1,14 @@
 #!/bin/sh
 # mxshim export --format postfix for the lines with a $from or $retries
-# condition: a private Postfix (tests/postfix/pf.sh) given the main.cf
+# condition: a private Postfix (tests/helpers/pf.sh) given the main.cf
 # settings the export writes sends each message where `mxshim route` says,
 # on the port it says, authenticated as the line says (aiosmtpd servers,
-# tests/postfix/export.sh).
+# tests/helpers/export.sh).
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$TOP/tests/postfix/pf.sh"
-pf_ns_enter "$@"
 . "$TOP/tests/lib.sh"
-. "$TOP/tests/postfix/export.sh"
+. "$TOP/tests/helpers/pf.sh"
+. "$TOP/tests/helpers/export.sh"
+t_ns_enter --pid "$@"
 pf_ns_setup
 xp_setup
 t_ok $? "Unbound and the mail servers are up"

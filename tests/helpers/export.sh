@@ -1,5 +1,5 @@
-# tests/postfix/export.sh - sourced by tests/integration/export_*.sh after
-# tests/postfix/pf.sh and lib.sh, inside the namespace: the rules of
+# tests/helpers/export.sh - sourced by tests/integration/export_*.sh after
+# lib.sh and tests/helpers/pf.sh; used inside the namespace: the rules of
 # tests/postfix/export.conf exported to a real MTA, a table of messages
 # sent through it, and for each one a check that it reached the server,
 # the port and (where the line has credentials) the AUTH user that
@@ -24,13 +24,13 @@ XP_SINKS="127.0.0.5:25 127.0.0.5:587=joe:p\"w^x:y@z 127.0.0.6:25
 
 xp_setup() {
 	"$XP_PYTHON" -c "import aiosmtpd" 2>/dev/null ||
-	    t_skip_all "python3-aiosmtpd not installed"
+	    t_missing "python3-aiosmtpd"
 	t_unbound 53 "$TOP/tests/postfix/export-zones.conf" ||
-	    t_skip_all "unbound did not start"
+	    t_bail "unbound did not start"
 	XP_LOG="$T_DIR/sinks.log"
 	: >"$XP_LOG"
 	# shellcheck disable=SC2086
-	"$XP_PYTHON" "$TOP/tests/postfix/auth_sink.py" "$@" "$XP_LOG" $XP_SINKS \
+	"$XP_PYTHON" "$TOP/tests/helpers/auth_sink.py" "$@" "$XP_LOG" $XP_SINKS \
 	    >"$T_DIR/sinks.err" 2>&1 &
 	T_PIDS="$T_PIDS $!"
 	for s in $XP_SINKS; do

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""tests/postfix/auth_sink.py - mail servers for the export tests.
+"""tests/helpers/auth_sink.py - mail servers for the export tests.
 
     auth_sink.py [--tls CERT KEY] LOG ADDR:PORT[=USER:PASS] ...
 

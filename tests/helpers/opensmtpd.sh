@@ -1,5 +1,6 @@
-# tests/postfix/opensmtpd.sh - sourced by tests/integration/export_opensmtpd.sh
-# after tests/postfix/pf.sh: OpenSMTPD as a real sender beside Postfix.
+# tests/helpers/opensmtpd.sh - sourced by tests/integration/export_opensmtpd.sh
+# after lib.sh and tests/helpers/pf.sh: OpenSMTPD as a real sender beside
+# Postfix.
 #
 # apt will not install OpenSMTPD beside Postfix (both are the system's
 # MTA), so its Debian package is unpacked into tests/out/opensmtpd (apt-get
@@ -31,13 +32,13 @@ os_fetch() {
 		fi
 	fi
 	if [ ! -x "$SMTPD" ]; then
-		echo "cannot unpack OpenSMTPD (apt-get download $OS_PKGS failed)"
+		echo "opensmtpd (apt-get download $OS_PKGS failed)"
 		return 1
 	fi
 	missing=$(ldd "$SMTPD" | sed -n 's/^[[:space:]]*\([^ ]*\) => not found.*/\1/p' |
 	    tr '\n' ' ')
 	if [ -n "$missing" ]; then
-		echo "OpenSMTPD's libraries are missing: $missing"
+		echo "the libraries of smtpd: $missing"
 		return 1
 	fi
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""tests/postfix/smtp_submit.py - submit one test message over SMTP.
+"""tests/helpers/smtp_submit.py - submit one test message over SMTP.
 
     smtp_submit.py HOST PORT FROM TO TAG BYTES [CAFILE USER PASS]
 
