@@ -27,6 +27,15 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: mxshim export --format cisco|postfix|exim|opensmtpd "
 	    "[FILE] [-o OUT]\n                     [--secrets FILE]\n");
+	if (f == stdout)
+		fprintf(f, "\nWrite the rules as another product's routes; what "
+		    "a format cannot carry is\nreported, on stderr and in "
+		    "a comment at the top.\n\n"
+		    "  -o, --output OUT   write OUT (default: standard output)\n"
+		    "  --secrets FILE     the credentials, mode 600, in the "
+		    "product's format\n"
+		    "                     (postfix, exim, opensmtpd; "
+		    "--sasl-passwd is the same)\n");
 	return 2;
 }
 
