@@ -21,28 +21,15 @@ EX_PKGS="exim4-base exim4-daemon-light"
 # trip over each other); a failure (no network, no such package, a
 # library missing) is for the caller to skip on.
 ex_fetch() {
-	ex_root="$TOP/tests/out/exim"
-	EXIM="$ex_root/root/usr/sbin/exim4"
-	if [ ! -x "$EXIM" ]; then
-		mkdir -p "$TOP/tests/out" &&
-		    tmp=$(mktemp -d "$TOP/tests/out/exim.XXXXXX") || return 1
-		if ! ex_unpack "$tmp" || ! mv -T "$tmp" "$ex_root" 2>/dev/null
-		then
-			rm -rf "$tmp"
-		fi
-	fi
-	[ -x "$EXIM" ] && ! ldd "$EXIM" | grep -q 'not found'
+	EXIM="$TOP/tests/out/exim/root/usr/sbin/exim4"
+	pf_deb_fetch exim /usr/sbin/exim4 ex_unpack &&
+	    ! ldd "$EXIM" | grep -q 'not found'
 }
 
-# ex_unpack DIR: download the packages into DIR/debs, unpack them in
-# DIR/root.
+# ex_unpack DIR: the packages, unpacked in DIR/root (pf_deb_unpack).
 ex_unpack() {
-	mkdir -p "$1/debs" "$1/root" && chmod 755 "$1" || return 1
-	(cd "$1/debs" && apt-get download $EX_PKGS) >"$1/fetch.log" 2>&1 ||
-	    return 1
-	for deb in "$1"/debs/*.deb; do
-		dpkg-deb -x "$deb" "$1/root" || return 1
-	done
+	# shellcheck disable=SC2086
+	pf_deb_unpack "$1" $EX_PKGS || return 1
 	# We are root already.  Set-uid, the re-executed Exim processes would
 	# run in the loader's secure mode, which ignores LD_PRELOAD.
 	chmod u-s "$1/root/usr/sbin/exim4"

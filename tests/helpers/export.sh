@@ -15,12 +15,25 @@
 #   xp_case TAG DOMAIN [ROUTE-OPTION...]   TAP: the message landed as
 #                     route says, and once
 #   xp_body N         a message body of about N bytes
+#   xp_table SEND     for each "TAG FROM TO BYTES AUTH-USER-or--" line of
+#                     standard input: SEND those five words (it sends the
+#                     message and prints more route options, if any), then
+#                     xp_case with the same sender and authenticated user
 
 # the Debian python3 that python3-aiosmtpd is installed for, whatever PATH says
 XP_PYTHON=/usr/bin/python3
 XP_RULES="$TOP/tests/postfix/export.conf"
 XP_SINKS="127.0.0.5:25 127.0.0.5:587=joe:p\"w^x:y@z 127.0.0.6:25
 127.0.0.8:2525 127.0.0.9:2526 127.0.0.10:2500=bob:s3cret"
+
+# The messages every MTA's table starts with: "TAG FROM TO BYTES AUTH"
+# (the lines each MTA carries).
+XP_COMMON="p1 alice@mta.test bob@partner.example 200 -
+s1 n@news.example u@a.sub.example 200 -
+s2 alice@mta.test u@a.sub.example 200 -
+v2 alice@mta.test u@viaauth.example 200 -
+n1 alice@mta.test u@plain.example 200 -
+r1 alice@mta.test u@late.example 200 -"
 
 xp_setup() {
 	"$XP_PYTHON" -c "import aiosmtpd" 2>/dev/null ||
@@ -84,5 +97,15 @@ xp_body() {
 	while [ $i -lt "$1" ]; do
 		echo "0123456789012345678901234567890123456789012345678901234567890123456789"
 		i=$((i + 71))
+	done
+}
+
+xp_table() {
+	while read -r tag from to bytes auth; do
+		more=$("$1" "$tag" "$from" "$to" "$bytes" "$auth")
+		ctx=""
+		[ "$auth" = - ] || ctx="--authsender $auth"
+		# shellcheck disable=SC2086
+		xp_case "$tag" "${to#*@}" --from "$from" $ctx $more
 	done
 }

@@ -19,24 +19,13 @@
 OS_PKGS="opensmtpd"
 
 os_fetch() {
-	os_root="$TOP/tests/out/opensmtpd"
-	SMTPD="$os_root/root/usr/sbin/smtpd"
-	SMTPCTL="$os_root/root/usr/sbin/smtpctl"
-	if [ ! -x "$SMTPD" ]; then
-		mkdir -p "$TOP/tests/out" &&
-		    tmp=$(mktemp -d "$TOP/tests/out/opensmtpd.XXXXXX") ||
-		    return 1
-		if ! os_unpack "$tmp" || ! mv -T "$tmp" "$os_root" 2>/dev/null
-		then
-			rm -rf "$tmp"
-		fi
-	fi
-	if [ ! -x "$SMTPD" ]; then
+	SMTPD="$TOP/tests/out/opensmtpd/root/usr/sbin/smtpd"
+	if ! pf_deb_fetch opensmtpd /usr/sbin/smtpd os_unpack; then
 		echo "opensmtpd (apt-get download $OS_PKGS failed)"
 		return 1
 	fi
-	missing=$(ldd "$SMTPD" | sed -n 's/^[[:space:]]*\([^ ]*\) => not found.*/\1/p' |
-	    tr '\n' ' ')
+	missing=$(ldd "$SMTPD" |
+	    sed -n 's/^[[:space:]]*\([^ ]*\) => not found.*/\1/p' | tr '\n' ' ')
 	if [ -n "$missing" ]; then
 		echo "the libraries of smtpd: $missing"
 		return 1
@@ -44,12 +33,8 @@ os_fetch() {
 }
 
 os_unpack() {
-	mkdir -p "$1/debs" "$1/root" && chmod 755 "$1" || return 1
-	(cd "$1/debs" && apt-get download $OS_PKGS) >"$1/fetch.log" 2>&1 ||
-	    return 1
-	for deb in "$1"/debs/*.deb; do
-		dpkg-deb -x "$deb" "$1/root" || return 1
-	done
+	# shellcheck disable=SC2086
+	pf_deb_unpack "$1" $OS_PKGS
 }
 
 # os_user NAME: a free uid for NAME in the private passwd and group.

@@ -179,3 +179,33 @@ pf_no_problems() {
 	t_absent ' (warning|error|fatal|panic): ' "$PF_LOG" \
 	    "no warning in the Postfix log"
 }
+
+# pf_deb_fetch NAME BINARY UNPACK: another MTA's Debian packages (apt will
+# not install a second MTA beside Postfix), unpacked once into
+# tests/out/NAME by the function UNPACK DIR, in a private directory renamed
+# into place so that two runs at once do not trip over each other; true
+# when tests/out/NAME/root/BINARY is there.
+pf_deb_fetch() {
+	root="$TOP/tests/out/$1"
+	if [ ! -x "$root/root$2" ]; then
+		mkdir -p "$TOP/tests/out" &&
+		    tmp=$(mktemp -d "$TOP/tests/out/$1.XXXXXX") || return 1
+		if ! "$3" "$tmp" || ! mv -T "$tmp" "$root" 2>/dev/null; then
+			rm -rf "$tmp"
+		fi
+	fi
+	[ -x "$root/root$2" ]
+}
+
+# pf_deb_unpack DIR PACKAGE...: download the packages into DIR/debs,
+# unpack them in DIR/root.
+pf_deb_unpack() {
+	dir=$1
+	shift
+	mkdir -p "$dir/debs" "$dir/root" && chmod 755 "$dir" || return 1
+	(cd "$dir/debs" && apt-get download "$@") >"$dir/fetch.log" 2>&1 ||
+	    return 1
+	for deb in "$dir"/debs/*.deb; do
+		dpkg-deb -x "$deb" "$dir/root" || return 1
+	done
+}

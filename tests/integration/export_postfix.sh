@@ -40,16 +40,18 @@ t_ok $? "postmap accepts the sasl_passwd file"
 pf_start
 t_ok $? "private Postfix instance started with the settings"
 
-while read -r tag from to; do
-	pf_send "$tag" "$from" "$to"
-	pf_wait "$tag" >/dev/null
-	xp_case "$tag" "${to#*@}" --from "$from"
-done <<EOF
-a1 alice@corp.example u@plain.example
-a2 ALICE@Corp.Example u@partner.example
-b1 bob@corp.example u@plain.example
-n1 x@news.example u@plain.example
-n2 x@sub.news.example u@plain.example
+# xt TAG FROM TO BYTES AUTH: send through sendmail(1), wait for the attempt
+xt() {
+	pf_send "$1" "$2" "$3"
+	pf_wait "$1" >/dev/null
+}
+
+xp_table xt <<EOF
+a1 alice@corp.example u@plain.example 200 -
+a2 ALICE@Corp.Example u@partner.example 200 -
+b1 bob@corp.example u@plain.example 200 -
+n1 x@news.example u@plain.example 200 -
+n2 x@sub.news.example u@plain.example 200 -
 EOF
 t_is "$(pf_problems)" "" "Postfix logged no warning"
 pf_stop
