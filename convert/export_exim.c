@@ -236,14 +236,14 @@ host_item(const struct exp_line *l, unsigned mx_port, FILE *out)
 		fputs("${domain}/MX", out);
 		return;
 	}
-	if (l->host_kind == RULES_SERVER_IPV6)
-		fprintf(out, "[%s]", l->host);
+	/* an IPv6 address is bracketed only before a port */
+	if (l->lookupmx)
+		fprintf(out, "%s/MX", l->host);
+	else if (l->port != RULES_DEFAULT_PORT || mx_port != 0)
+		fprintf(out, l->host_kind == RULES_SERVER_IPV6 ? "[%s]:%u" :
+		    "%s:%u", l->host, l->port);
 	else
 		fputs(l->host, out);
-	if (l->lookupmx)
-		fputs("/MX", out);
-	else if (l->port != RULES_DEFAULT_PORT || mx_port != 0)
-		fprintf(out, ":%u", l->port);
 	if (l->adddns)
 		fputs(",${domain}/MX", out);
 }

@@ -5,7 +5,8 @@
  * gives it; random Xeams route lists (senders, @domain and ANY recipients,
  * exceptions) the route Xeams' "first match" gives each sender and
  * domain; random tmail route sets the group tmail's lookup picks; and the
- * TOML and host[:port] readers on their edge cases.
+ * TOML and host[:port] readers on their edge cases; and the exporters of
+ * conditional lines (exim, opensmtpd, postfix) on what each writes.
  */
 #include "config.h"
 
@@ -17,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "rules.h"
+#include "export.h"
 #include "import.h"
 #include "import_toml.h"
 
@@ -560,4 +562,124 @@ Test(tmail, the_most_specific_group_by_priority)
 		imp_doc_free(&doc);
 	}
 	cr_assert_eq(wrong, 0, "%d of %d routed differently", wrong, checked);
+}
+
+/* ---- the exporters of conditional lines -------------------------------- */
+
+/* rules exported as format; the output (and the secrets, the warnings)
+   in static buffers. */
+static char fx_secrets[4096], fx_warn[4096];
+
+static const char *
+fx_export(const char *format, const char *rules)
+{
+	static char out[16384];
+	struct rules_load_opts opts = { 0 };
+	struct rules *set = rules_load_buffer("t.conf", rules, strlen(rules),
+	    &opts);
+	FILE *fo = fmemopen(out, sizeof(out), "w");
+	FILE *fs = fmemopen(fx_secrets, sizeof(fx_secrets), "w");
+	FILE *fw = fmemopen(fx_warn, sizeof(fx_warn), "w");
+	struct exp_doc d;
+	int rc;
+
+	cr_assert_not_null(set);
+	cr_assert_eq(exp_read(&d, set, "t.conf", fw, EXP_CONDS), 0);
+	if (strcmp(format, "postfix") == 0)
+		rc = export_postfix(&d, fo, fs);
+	else {
+		cr_assert_eq(exp_groups(&d), 0);
+		rc = strcmp(format, "exim") == 0 ?
+		    export_exim(&d, fo, fs, "/s") :
+		    export_opensmtpd(&d, fo, fs, "/s");
+	}
+	cr_assert_eq(rc, 0);
+	fclose(fo);
+	fclose(fs);
+	fclose(fw);
+	exp_doc_free(&d);
+	rules_free(set);
+	return out;
+}
+
+Test(export, exim_hosts_conditions_and_secrets)
+{
+	const char *o = fx_export("exim",
+	    "a.example [2001:db8::1] $adddns $end\n"
+	    "b.example [2001:db8::2]:26 $end\n"
+	    "c.example r.example:2526 $lookupmx\n"
+	    "c.example [::3] $priority:20 $end\n"
+	    "d.example u:p\"q\\r@h.example:587 $retries<1 $end\n"
+	    "e.example h.example $retries>=2\n"
+	    "f.example h.example $from~=*@News.example $size>10\n");
+
+	cr_assert_not_null(strstr(o, "route_data = <,2001:db8::1,"
+	    "${domain}/MX\n"));
+	cr_assert_not_null(strstr(o, "route_data = <,[2001:db8::2]:26\n"));
+	/* the port of the /MX hosts is the route's transport's */
+	cr_assert_not_null(strstr(o, "route_data = <,r.example/MX,"
+	    "[::3]:25\n"));
+	cr_assert_not_null(strstr(o, "mxshim_l3:\n  driver = smtp\n"
+	    "  port = 2526\n"));
+	cr_assert_not_null(strstr(o, "condition = ${if and{"
+	    "{bool{$first_delivery}}}}"));
+	cr_assert_not_null(strstr(o, "hosts_require_auth = *"));
+	cr_assert_not_null(strstr(fx_secrets,
+	    "mxshim_l5: user=\"u\" pass=\"p\\\"q\\\\r\"\n"));
+	/* more mail than the rules: disabled, and said */
+	cr_assert_not_null(strstr(o, "# mxshim_l6:\n"));
+	cr_assert_not_null(strstr(fx_warn, "t.conf:6: warning: Exim cannot "
+	    "test $retries>=2"));
+	cr_assert_not_null(strstr(o, "{match{$sender_address}"
+	    "{\\N(?is)^.*\\@news\\.example\\z\\N}}{>{$message_size}{10}}"));
+	cr_assert_null(strstr(o, "p\"q"));
+}
+
+Test(export, opensmtpd_matches_actions_and_secrets)
+{
+	const char *o = fx_export("opensmtpd",
+	    "a.example u:pw@10.0.0.1:587 $from~=*@X.example $end\n"
+	    "b.example h.example $authsender=bob\n"
+	    "c.example h.example $authsender!=bob\n"
+	    "* h.example $from~=/^x/\n"
+	    "d.example .\n");
+
+	cr_assert_not_null(strstr(o, "table mxshim_secrets file:/s\n"));
+	cr_assert_not_null(strstr(o, "action \"mxshim_l1\" relay host "
+	    "smtp+tls://mxshim_l1@10.0.0.1:587 auth <mxshim_secrets>\n"));
+	cr_assert_not_null(strstr(o, "match from local for domain "
+	    "\"a.example\" mail-from regex \"^.*[@][xX][.][eE][xX][aA][mM]"
+	    "[pP][lL][eE]$\" action \"mxshim_l1\"\n"));
+	cr_assert_not_null(strstr(o, "match from auth \"bob\" for domain "
+	    "\"b.example\" action \"mxshim_l2\"\n"));
+	cr_assert_null(strstr(o, "\nmatch from local for domain "
+	    "\"b.example\""));
+	cr_assert_not_null(strstr(o, "# # rules line 3\n"));
+	cr_assert_not_null(strstr(o, "# # rules line 4\n"));
+	cr_assert_not_null(strstr(o, "match from local for domain "
+	    "\"d.example\" reject\n"));
+	cr_assert_str_eq(fx_secrets, "# The credentials of `mxshim export "
+	    "--format opensmtpd`, a table(5) file:\n# keep it mode 0600.\n"
+	    "mxshim_l1 u:pw\n");
+}
+
+Test(export, postfix_sender_relays_and_fallback)
+{
+	const char *o = fx_export("postfix",
+	    "* u:pw@r.example:587 $from=Al@X.example $end\n"
+	    "* n.example $from~=*@news.example $end\n"
+	    "* f.example $retries>=1\n"
+	    "* g.example $retries>2\n"
+	    "* s.example $size>1\n");
+
+	cr_assert_not_null(strstr(o, "# main.cf: sender_dependent_relayhost_"
+	    "maps = inline:{ al@x.example=[r.example]:587, "
+	    "@news.example=[n.example] }\n"));
+	cr_assert_not_null(strstr(o, "# main.cf: smtp_fallback_relay = "
+	    "[f.example]\n"));
+	cr_assert_not_null(strstr(o, "# main.cf: # smtp_fallback_relay = "
+	    "[g.example]\n"));
+	cr_assert_not_null(strstr(fx_warn, "t.conf:5: warning: condition "
+	    "$size>1 cannot be expressed"));
+	cr_assert_not_null(strstr(fx_secrets, "[r.example]:587 u:pw\n"));
 }
