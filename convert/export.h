@@ -93,6 +93,11 @@ struct exp_doc {
 int exp_read(struct exp_doc *d, const struct rules *set, const char *srcname,
     FILE *err, unsigned flags);
 
+/* Whether s is printable ASCII that a product's secrets file can hold as
+   it is: no control character nor byte past ASCII, and no space at all,
+   or with inner_spaces none at either end. */
+int exp_printable(const char *s, int inner_spaces);
+
 /* Write len bytes of text to out, each line commented out ("# ") when
    off: a route written disabled. */
 void exp_put(FILE *out, const char *text, size_t len, int off);

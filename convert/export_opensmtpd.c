@@ -139,17 +139,6 @@ domain(const struct exp_line *l, FILE *out)
 
 /* ---- actions --------------------------------------------------------- */
 
-/* Whether table(5) can hold the credentials as they are. */
-static int
-secret_ok(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f ||
-		    *s == '#')
-			return 0;
-	return 1;
-}
-
 static void
 relay_url(const struct exp_line *l, FILE *out)
 {
@@ -204,11 +193,13 @@ action(struct exp_doc *d, struct exp_group *g, FILE *out, FILE *secrets,
 		    "MX hosts of %s ($lookupmx): written disabled", l->host);
 		g->off = 1;
 	}
-	if (l->user != NULL && (!secret_ok(l->user) ||
-	    !secret_ok(l->pass ? l->pass : ""))) {
+	/* table(5): "label user:password", split at the first colon */
+	if (l->user != NULL && (!exp_printable(l->user, 0) ||
+	    strpbrk(l->user, ":#") != NULL || !exp_printable(l->pass ?
+	    l->pass : "", 0) || strchr(l->pass ? l->pass : "", '#'))) {
 		exp_note(d, l->line, "credentials with a space, a control "
-		    "character, a non-ASCII byte or # cannot be written in a "
-		    "table(5) file: written disabled");
+		    "character, a non-ASCII byte, # or a colon in the user "
+		    "cannot be written in a table(5) file: written disabled");
 		g->off = 1;
 	}
 	fprintf(out, "action \"%s%u\" relay", OS_NAME, g->l[0].line);

@@ -35,18 +35,28 @@ nexthop(const struct exp_line *l, FILE *out)
 }
 
 static void
-sasl_line(const struct exp_doc *d, const struct exp_line *l,
-    FILE *sasl)
+sasl_line(struct exp_doc *d, const struct exp_line *l, FILE *sasl)
 {
+	const char *pass = l->pass ? l->pass : "";
+
 	if (l->user == NULL)
 		return;
+	/* a map line: the user ends at the first colon, the value is
+	   trimmed, a line cannot hold a control character */
+	if (strchr(l->user, ':') != NULL || !exp_printable(l->user, 0) ||
+	    !exp_printable(pass, 1)) {
+		exp_note(d, l->line, "credentials with a colon in the user, a "
+		    "control character, a non-ASCII byte or a space at either "
+		    "end cannot be written in sasl_passwd(5): not written");
+		return;
+	}
 	if (ftell(sasl) == 0)
 		fprintf(sasl, "# sasl_passwd(5) from %s: postmap it, "
 		    "and set smtp_sasl_auth_enable = yes,\n# "
 		    "smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd\n",
 		    d->srcname);
 	nexthop(l, sasl);
-	fprintf(sasl, " %s:%s\n", l->user, l->pass ? l->pass : "");
+	fprintf(sasl, " %s:%s\n", l->user, pass);
 }
 
 /* The value of the transport entry for route g. */

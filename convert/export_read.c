@@ -143,6 +143,22 @@ exp_read(struct exp_doc *d, const struct rules *set, const char *srcname,
 	return ferror(d->notes) ? -1 : 0;
 }
 
+int
+exp_printable(const char *s, int inner_spaces)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x7f)
+			return 0;
+		if (c == ' ' && (!inner_spaces || i == 0 || i == n - 1))
+			return 0;
+	}
+	return 1;
+}
+
 void
 exp_put(FILE *out, const char *text, size_t len, int off)
 {

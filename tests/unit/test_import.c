@@ -577,11 +577,18 @@ fx_export(const char *format, const char *rules)
 	struct rules_load_opts opts = { 0 };
 	struct rules *set = rules_load_buffer("t.conf", rules, strlen(rules),
 	    &opts);
-	FILE *fo = fmemopen(out, sizeof(out), "w");
-	FILE *fs = fmemopen(fx_secrets, sizeof(fx_secrets), "w");
-	FILE *fw = fmemopen(fx_warn, sizeof(fx_warn), "w");
+	FILE *fo, *fs, *fw;
 	struct exp_doc d;
 	int rc;
+
+	/* fmemopen() leaves the buffer as it was until something is
+	   written */
+	memset(out, 0, sizeof(out));
+	memset(fx_secrets, 0, sizeof(fx_secrets));
+	memset(fx_warn, 0, sizeof(fx_warn));
+	fo = fmemopen(out, sizeof(out), "w");
+	fs = fmemopen(fx_secrets, sizeof(fx_secrets), "w");
+	fw = fmemopen(fx_warn, sizeof(fx_warn), "w");
 
 	cr_assert_not_null(set);
 	cr_assert_eq(exp_read(&d, set, "t.conf", fw, EXP_CONDS), 0);
@@ -682,4 +689,24 @@ Test(export, postfix_sender_relays_and_fallback)
 	cr_assert_not_null(strstr(fx_warn, "t.conf:5: warning: condition "
 	    "$size>1 cannot be expressed"));
 	cr_assert_not_null(strstr(fx_secrets, "[r.example]:587 u:pw\n"));
+}
+
+Test(export, decoded_credentials_are_escaped_or_refused)
+{
+	const char *o;
+
+	/* user "j e", password "a b\n%" after the percent-decoding */
+	o = fx_export("exim", "a.example j%20e:a%20b%0A%25@h.example $end\n");
+	cr_assert_not_null(strstr(fx_secrets,
+	    "mxshim_l1: user=\"j e\" pass=\"a b\\x0a%\"\n"));
+	cr_assert_not_null(strstr(o, "transport = mxshim_l1\n"));
+	o = fx_export("opensmtpd", "a.example j:a%20b@h.example $end\n");
+	cr_assert_not_null(strstr(o, "# action \"mxshim_l1\""));
+	cr_assert_null(strstr(fx_secrets, "a b"));
+	fx_export("postfix", "a.example j:a%20b@h.example\n"
+	    "b.example j:x%0Ay@h2.example\n");
+	cr_assert_not_null(strstr(fx_secrets, "[h.example] j:a b\n"));
+	cr_assert_null(strstr(fx_secrets, "h2.example"));
+	cr_assert_not_null(strstr(fx_warn, "t.conf:2: warning: credentials "
+	    "with a colon"));
 }
