@@ -3,10 +3,11 @@
  * (mxshim export).
  *
  * export_read.c takes a set the engine loaded and turns its lines, as
- * the parser read them (rules_line_get()), into exp_line records;
- * export_order.c groups the lines of each route and checks where the
- * products' "most specific route wins" differs from the rules file's walk
- * in order.  Each exporter then writes what it can and reports the rest
+ * the parser read them (rules_line_get()), their conditions through
+ * rules_line_cond_get(), into exp_line records; export_order.c groups the
+ * lines of each route and checks where the products' "most specific route
+ * wins" (AsyncOS, Postfix) or "first route that applies" (Exim, OpenSMTPD)
+ * differs from the rules file's walk in order.  Each exporter then writes what it can and reports the rest
  * through exp_note(): a comment at the top of its output and a warning on
  * stderr, never a silent drop.
  */
