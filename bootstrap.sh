@@ -15,8 +15,9 @@
 # the missing packages, and never removes or replaces an installed one: a
 # package apt could install only by removing another (Postfix where exim4
 # or sendmail is the MTA) is left out with a message, and the tests that
-# need it report themselves skipped.  Exim is never installed: its tests
-# unpack a private copy (tests/helpers/exim.sh).
+# need it report themselves skipped.  Exim and OpenSMTPD are never
+# installed: their tests unpack a private copy (tests/helpers/exim.sh,
+# tests/helpers/opensmtpd.sh).
 set -e
 cd "$(dirname "$0")"
 
