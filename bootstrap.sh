@@ -22,7 +22,8 @@ set -e
 cd "$(dirname "$0")"
 
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config \
-libldns-dev libunbound-dev libpcre2-dev libxml2-dev libevent-dev"
+libldns-dev libunbound-dev libpcre2-dev libxml2-dev libevent-dev \
+libjansson-dev"
 EXAMPLE_PKGS="unbound dnsutils iproute2"
 # libcriterion-dev: the unit tests; gdb: its gcore, for shim_core;
 # python3-aiosmtpd: the mail servers of the export tests

@@ -17,6 +17,7 @@ int cmd_run(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_ctl(int argc, char **argv);
+int cmd_test(int argc, char **argv);
 
 /*
  * Print a diagnostic as "FILE:LINE:COLUMN: message" (errors) or

@@ -16,8 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-
-#define CTL_DEFAULT_PATH	"/run/mxshim/mxshimd.ctl"
+#include "ctl.h"
 #define CTL_MAX_LINE		4096
 #define CTL_FAIL		1	/* the daemon said error */
 #define CTL_NOCONNECT		2	/* no daemon to ask (or usage) */
@@ -109,7 +108,7 @@ send_all(int fd, const char *buf, size_t len)
  * Returns 0, CTL_FAIL, or -1 when the reply broke off.
  */
 static int
-relay_reply(int fd)
+relay_reply(int fd, FILE *out)
 {
 	FILE	*f;
 	char	*line = NULL, *last = NULL;
@@ -123,7 +122,7 @@ relay_reply(int fd)
 	}
 	while ((n = getline(&line, &cap, f)) != -1) {
 		if (last != NULL)
-			fputs(last, stdout);
+			fputs(last, out);
 		free(last);
 		last = strdup(line);
 	}
@@ -132,11 +131,25 @@ relay_reply(int fd)
 	else if (last != NULL && strcmp(last, "error\n") == 0)
 		rc = CTL_FAIL;
 	else if (last != NULL)
-		fputs(last, stdout);
+		fputs(last, out);
 	free(last);
 	free(line);
 	fclose(f);
 	return rc;
+}
+
+int
+ctl_ask(const char *path, const char *line, FILE *out)
+{
+	int fd, rc;
+
+	if ((fd = connect_to(path)) == -1)
+		return -1;
+	if (send_all(fd, line, strlen(line)) == -1) {
+		close(fd);
+		return -2;
+	}
+	return (rc = relay_reply(fd, out)) == -1 ? -2 : rc;
 }
 
 int
@@ -149,7 +162,7 @@ cmd_ctl(int argc, char **argv)
 	};
 	const char	*path = CTL_DEFAULT_PATH;
 	char		*line;
-	int		 c, fd, rc;
+	int		 c, rc;
 
 	/* "+": options after COMMAND belong to it (stats --reset) */
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
@@ -168,18 +181,15 @@ cmd_ctl(int argc, char **argv)
 		    "at most %d bytes, without empty words\n", CTL_MAX_LINE);
 		return CTL_NOCONNECT;
 	}
-	if ((fd = connect_to(path)) == -1) {
+	rc = ctl_ask(path, line, stdout);
+	free(line);
+	if (rc == -1) {
 		fprintf(stderr, "mxshim ctl: cannot connect to %s: %s (is "
 		    "mxshimd running with --control %s?)\n", path,
 		    strerror(errno), path);
-		free(line);
 		return CTL_NOCONNECT;
 	}
-	rc = send_all(fd, line, strlen(line));
-	free(line);
-	if (rc == -1)
-		close(fd);
-	if (rc == -1 || (rc = relay_reply(fd)) == -1) {
+	if (rc == -2) {
 		fprintf(stderr, "mxshim ctl: %s: the daemon's reply broke off\n",
 		    path);
 		return CTL_FAIL;

@@ -15,8 +15,9 @@ static const char usage[] =
 "\n"
 "commands:\n"
 "  check [FILE]          check a rules file; errors as FILE:LINE:COLUMN\n"
-"  route [OPTIONS] DOMAIN\n"
-"                        show the MX set the rules give DOMAIN, and why\n"
+"  route [OPTIONS] NAME... | -\n"
+"                        show where mail for each NAME goes, and why\n"
+"  test [OPTIONS] CASES  check the routes against a table of expectations\n"
 "  run [OPTIONS] -- COMMAND [ARGS]\n"
 "                        run COMMAND with libmxshim.so preloaded\n"
 "  import --format FORMAT FILE [-o OUT]\n"
@@ -41,6 +42,7 @@ static const struct {
 	{ "import", cmd_import },
 	{ "export", cmd_export },
 	{ "ctl", cmd_ctl },
+	{ "test", cmd_test },
 };
 
 int

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "acl.h"
+#include "ctl.h"
 #include "netaddr.h"
 
 #define OPT_MAX_LISTEN		16
@@ -21,7 +22,7 @@
 #define OPT_DEFAULT_TCP_CLIENT	128	/* TCP connections per client */
 #define OPT_DEFAULT_TCP_IDLE	10	/* seconds */
 #define OPT_DEFAULT_INFLIGHT	64	/* per client, waiting for real DNS */
-#define OPT_DEFAULT_CONTROL	"/run/mxshim/mxshimd.ctl"
+#define OPT_DEFAULT_CONTROL	CTL_DEFAULT_PATH	/* cli/ctl.h */
 
 struct config {
 	const char	*rules_path;

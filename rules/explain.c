@@ -9,6 +9,8 @@
 
 #include <arpa/inet.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "explain.h"
@@ -34,48 +36,109 @@ print_record(FILE *f, const struct rules_record *rec, int show_secrets)
 	fputc('\n', f);
 }
 
+int
+rules_explain_secret(const char *text, size_t len, size_t *start,
+    size_t *end)
+{
+	size_t	i = 0, first, last, at = 0;
+
+	while (i < len && (text[i] == ' ' || text[i] == '\t'))
+		i++;
+	while (i < len && text[i] != ' ' && text[i] != '\t')
+		i++;
+	while (i < len && (text[i] == ' ' || text[i] == '\t'))
+		i++;
+	first = i;
+	while (i < len && text[i] != ' ' && text[i] != '\t')
+		i++;
+	last = i;
+	for (i = first; i < last; i++)
+		if (text[i] == '@')
+			at = i;
+	for (i = first; at && i < at; i++)
+		if (text[i] == ':') {
+			*start = i + 1;
+			*end = at;
+			return 1;
+		}
+	return 0;
+}
+
 /* The line, with the password of its SERVER field masked. */
 static void
 print_line_text(FILE *f, const char *text, size_t len, int show_secrets)
 {
-	size_t	i = 0, start, end, at = 0, colon = 0;
+	size_t	start, end;
 
-	while (i < len && (text[i] == ' ' || text[i] == '\t'))
-		i++;
-	while (i < len && text[i] != ' ' && text[i] != '\t')
-		i++;
-	while (i < len && (text[i] == ' ' || text[i] == '\t'))
-		i++;
-	start = i;
-	while (i < len && text[i] != ' ' && text[i] != '\t')
-		i++;
-	end = i;
-	for (i = start; i < end; i++)
-		if (text[i] == '@')
-			at = i;
-	for (i = start; at && i < at; i++)
-		if (text[i] == ':') {
-			colon = i;
-			break;
-		}
-	if (show_secrets || at == 0 || colon == 0) {
+	if (show_secrets || !rules_explain_secret(text, len, &start, &end)) {
 		fprintf(f, "%.*s", (int)len, text);
 		return;
 	}
-	fprintf(f, "%.*s***%.*s", (int)(colon + 1), text, (int)(len - at),
-	    text + at);
+	fprintf(f, "%.*s***%.*s", (int)start, text, (int)(len - end),
+	    text + end);
+}
+
+const struct rules_real_rrset *
+rules_explain_dnsmx(const struct rules *set, const char *name,
+    const struct rules_real *real, const struct rules_trace_event *ev)
+{
+	struct rules_line	rl;
+	const char		*cond;
+	size_t			 i, k, len;
+	int			 has = 0;
+
+	if (ev->kind == RULES_TRACE_FAILED)
+		has = ev->token_len >= 6 &&
+		    strncasecmp(ev->token, "$dnsmx", 6) == 0;
+	else if (ev->kind == RULES_TRACE_APPLIED &&
+	    (i = rules_line_index(set, ev->line)) != (size_t)-1 &&
+	    rules_line_get(set, i, &rl) == 0)
+		for (k = 0; k < rl.cond_count && !has; k++)
+			has = (cond = rules_line_cond(set, i, k, &len)) !=
+			    NULL && len >= 6 && strncasecmp(cond, "$dnsmx", 6)
+			    == 0;
+	if (!has || real == NULL)
+		return NULL;
+	return rules_real_find(real, name);
+}
+
+/* "real MX of NAME: a, b" under an entry whose $dnsmx was compared. */
+static void
+print_dnsmx(FILE *f, const struct rules_real_rrset *rr)
+{
+	size_t	i;
+
+	fprintf(f, "                real MX of %s:", rr->name);
+	switch (rr->status) {
+	case RULES_REAL_OK:
+		for (i = 0; i < rr->count; i++)
+			fprintf(f, "%s %u %s", i ? "," : "", rr->mx[i].pref,
+			    rr->mx[i].host[0] ? rr->mx[i].host : ".");
+		break;
+	case RULES_REAL_NODATA:
+		fprintf(f, " none (no MX records)");
+		break;
+	default:
+		fprintf(f, " none (NXDOMAIN)");
+		break;
+	}
+	fputc('\n', f);
 }
 
 struct trace_state {
-	FILE	*f;
-	int	 show_secrets;
+	FILE			*f;
+	int			 show_secrets;
+	const struct rules	*set;
+	const char		*name;
+	const struct rules_real	*real;
 };
 
 static void
 print_event(void *arg, const struct rules_trace_event *ev)
 {
-	struct trace_state	*ts = arg;
-	FILE			*f = ts->f;
+	struct trace_state		*ts = arg;
+	FILE				*f = ts->f;
+	const struct rules_real_rrset	*rr;
 
 	if (ev->kind == RULES_TRACE_END) {
 		fprintf(f, "  line %u: $end, no further lines are looked at\n",
@@ -105,6 +168,8 @@ print_event(void *arg, const struct rules_trace_event *ev)
 	}
 	print_line_text(f, ev->line_text, ev->line_len, ts->show_secrets);
 	fputc('\n', f);
+	if ((rr = rules_explain_dnsmx(ts->set, ts->name, ts->real, ev)) != NULL)
+		print_dnsmx(f, rr);
 }
 
 void
@@ -121,7 +186,8 @@ rules_explain_result(FILE *f, const struct rules_result *res,
 		    ", depends on the client address" : "");
 		break;
 	case RULES_NULL_MX:
-		fprintf(f, "0 .\t# null MX: the domain accepts no mail\n");
+		fprintf(f, "0 .\t# null MX: the domain accepts no mail; the MTA "
+		    "would bounce\n");
 		break;
 	case RULES_SERVFAIL:
 		fprintf(f, "# SERVFAIL: the real MX records of %s could not be "
@@ -140,12 +206,14 @@ rules_explain_trace(FILE *f, const struct rules *set, const char *name,
     const struct rules_ctx *ctx, const struct rules_real *real, uint32_t ttl,
     int show_secrets)
 {
-	struct trace_state	ts = { f, show_secrets };
+	struct trace_state	ts = { f, show_secrets, set, NULL, real };
 	struct rules_trace	tr = { print_event, &ts };
 	struct rules_result	*res = malloc(sizeof(*res));
 
 	if (res == NULL)
 		return;
+	/* the trace runs inside rules_eval(), which fills res->name first */
+	ts.name = res->name;
 	rules_eval(set, name, ctx, real, ttl, &tr, res);
 	free(res);
 }
