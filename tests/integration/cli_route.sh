@@ -3,7 +3,15 @@
 . "${MXSHIM_TOP:-.}/tests/lib.sh"
 
 port=$(t_port)
-t_unbound "$port" "$TOP/examples/upstream-zones.conf"
+# the example's zones, and a real null MX and a name without MX records
+cat "$TOP/examples/upstream-zones.conf" - >"$T_DIR/zones.conf" <<'EOF'
+local-zone: "nullmx.example." static
+local-data: "nullmx.example. 300 IN MX 0 ."
+local-zone: "nomx.example." static
+local-data: "nomx.example. 300 IN A 127.0.0.11"
+EOF
+t_unbound "$port" "$T_DIR/zones.conf"
+
 t_ok $? "a real Unbound serves the example zones on 127.0.0.1@$port"
 rules="$T_DIR/rules.conf"
 cp "$TOP/examples/overrides.conf" "$rules"
@@ -47,6 +55,62 @@ out=$(route own.example); rc=$?
 t_is "$rc" 0 "route: no override exits 0"
 t_like "$out" "no override: own.example is answered from real DNS" \
     "route: says when no line applies"
+t_is "$(printf '%s\n' "$out" | sed -n '1,2p' | tr '\n' ,)" \
+    "10 mx.own.example	# real MX,# TTL 3600," \
+    "route: no override shows the real MX records (from Unbound), marked real"
+t_like "$out" "real MX of own\.example: 10 mx\.own\.example$" \
+    "route: the \$dnsmx explanation lists the real MX hosts it compared"
+out=$(route nx.example); rc=$?
+t_is "$rc" 0 "route: NXDOMAIN exits 0 (an answer)"
+t_is "$(printf '%s\n' "$out" | sed -n 1p)" \
+    "# NXDOMAIN: nx.example does not exist; the MTA would bounce" \
+    "route: NXDOMAIN, and the MTA bounces"
+t_like "$out" "real MX of nx\.example: none \(NXDOMAIN\)" \
+    "route: the \$dnsmx explanation says NXDOMAIN"
+out=$(route nullmx.example)
+t_like "$(printf '%s\n' "$out" | sed -n 1p)" "^0 \.	# real null MX.*bounce" \
+    "route: a real null MX, the MTA bounces"
+out=$(route nomx.example)
+t_like "$(printf '%s\n' "$out" | sed -n 1p)" "^0 nomx\.example	# implicit MX" \
+    "route: no MX records, the implicit MX"
+
+# several names, user@domain, names from standard input
+heads() {	# the "route (NAME):" and record lines, joined by commas
+	printf '%s\n' "$1" | grep -E '^(route [(]|[0-9])' | tr '\n' ,
+}
+out=$(route joe@partner.example own.example)
+t_is "$(heads "$out")" \
+    "route (joe@partner.example):,10 joe:***@smtp.myisp.example:587,route (own.example):,10 mx.own.example	# real MX," \
+    "route: several names, user@domain uses the domain"
+out=$(printf 'own.example\n\n  hosted.example  \n' | route -)
+t_is "$(heads "$out")" \
+    "route (own.example):,10 mx.own.example	# real MX,route (hosted.example):,10 smtp.myisp.example," \
+    "route -: the names of standard input"
+
+# --json, read back with a real JSON parser
+json() {	# json PYTHON-EXPRESSION: over o, the objects of $T_DIR/json
+	python3 -c "import json,sys; o=[json.loads(l) for l in open(sys.argv[1])]; print($1)" "$T_DIR/json"
+}
+route --json partner.example own.example nx.example hosted.example >"$T_DIR/json"
+t_is "$?" 0 "route --json: exit 0"
+t_is "$(json 'len(o)')" 4 "route --json: one object per name, one a line"
+t_is "$(json 'o[0]["records"][0]')" \
+    "{'preference': 10, 'host': 'smtp.myisp.example', 'port': 587, 'source': 7, 'user': 'joe', 'password': '***'}" \
+    "route --json: a record with host, port, preference, source line"
+t_absent letmein "$T_DIR/json" "route --json: no password without --show-secrets"
+t_is "$(json '[(x["outcome"], x["rcode"], x["mta"], x["ttl"]) for x in o[1:3]]')" \
+    "[('real', 'NOERROR', 'deliver', 3600), ('nxdomain', 'NXDOMAIN', 'bounce', 0)]" \
+    "route --json: outcome, rcode, what the MTA does, TTL"
+t_is "$(json 'o[1]["records"]')" \
+    "[{'preference': 10, 'host': 'mx.own.example', 'port': 25, 'source': 'real'}]" \
+    "route --json: the real records, source real"
+t_is "$(json '[(e["line"], e["event"], [m["host"] for m in e.get("dnsmx_compared", [])]) for e in o[3]["trace"]]')" \
+    "[(5, 'applied', ['aspmx.l.google.com', 'alt1.aspmx.l.google.com', 'alt2.aspmx.l.google.com']), (5, 'end', [])]" \
+    "route --json: the trace, with the real MX hosts \$dnsmx compared"
+route --json --show-secrets partner.example >"$T_DIR/json"
+t_is "$(json 'o[0]["records"][0]["password"], o[0]["trace"][1]["text"]')" \
+    "letmein partner.example   joe:letmein@smtp.myisp.example:587" \
+    "route --json --show-secrets: the password"
 out=$(route --size 20000000 --retries 3 own.example)
 t_is "$(printf '%s\n' "$out" | sed -n 1p)" "10 bulk.relay.example" \
     "route: --size and --retries make the bulk line apply"
@@ -73,9 +137,22 @@ t_is "$rc" 75 "route: upstream down exits 75 (temporary)"
 t_like "$out" "SERVFAIL" "route: upstream down says SERVFAIL, the MTA would defer"
 t_like "$out" "line 5: needs real DNS data that could not be fetched" \
     "route: the trace names the line that needed the data"
+"$MXSHIM" route --rules "$rules" --upstream "127.0.0.1@$dead" --json \
+    hosted.example >"$T_DIR/json"; rc=$?
+t_is "$rc" 75 "route --json: upstream down exits 75"
+t_is "$(json '[(x["outcome"], x["rcode"], x["mta"], x["failed_lookup"]) for x in o]')" \
+    "[('servfail', 'SERVFAIL', 'defer', 'hosted.example')]" \
+    "route --json: SERVFAIL, the MTA defers, and the lookup that failed"
+out=$("$MXSHIM" route --rules "$T_DIR/client.conf" --upstream "127.0.0.1@$dead" own.example); rc=$?
+t_is "$rc" 75 "route: no override and upstream down exits 75 (the real MX unknown)"
+t_like "$out" "SERVFAIL: the real MX records of own\.example could not be fetched" \
+    "... and says SERVFAIL for the name's own records"
 
 "$MXSHIM" route --rules "$rules" --upstream "$up" 'bad..name' 2>"$T_DIR/err"; rc=$?
 t_is "$rc" 1 "route: an invalid domain exits 1"
+"$MXSHIM" route --rules "$rules" --upstream "127.0.0.1@$dead" bad..name \
+    own.example >/dev/null 2>&1; rc=$?
+t_is "$rc" 1 "route: a bad name outranks a temporary failure in the exit status"
 "$MXSHIM" route --rules "$T_DIR/nope.conf" x.example 2>"$T_DIR/err"; rc=$?
 t_is "$rc" 1 "route: a missing rules file exits 1"
 "$MXSHIM" route --rules "$rules" --size 12k x.example 2>"$T_DIR/err"; rc=$?
