@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "explain.h"
 #include "netaddr.h"
+#include "nexthop.h"
 #include "realmx.h"
 #include "ruleset.h"
 #include "stats.h"
@@ -216,59 +217,31 @@ cmd_top(int argc, char **argv, FILE *out)
 	return 0;
 }
 
-/* Real MX data for route, from the daemon's upstreams. */
+/* Real MX data for route, from the daemon's upstreams (a nexthop_source). */
 static struct realmx *
-route_upstream(const struct config *cfg, FILE *out)
+route_upstream(void *arg, char *err, size_t errlen)
 {
-	char		 addr[OPT_MAX_UPSTREAM][NETADDR_STRLEN], err[256];
-	char		*list[OPT_MAX_UPSTREAM];
-	struct realmx	*rm;
-	size_t		 i;
+	const struct config	*cfg = arg;
+	char			 addr[OPT_MAX_UPSTREAM][NETADDR_STRLEN];
+	char			*list[OPT_MAX_UPSTREAM];
+	size_t			 i;
 
 	for (i = 0; i < cfg->nupstream; i++) {
 		netaddr_format((const struct sockaddr *)&cfg->upstream[i].ss,
 		    addr[i], sizeof(addr[i]));
 		list[i] = addr[i];
 	}
-	if ((rm = realmx_new(list, cfg->nupstream, (int)cfg->timeout_ms, err,
-	    sizeof(err))) == NULL)
-		fprintf(out, "# cannot look up real data: %s\n", err);
-	return rm;
-}
-
-struct route_data {
-	struct rules_real		real;
-	struct answer_real_store	store[RULES_MAX_REAL];
-	struct rules_result		res;
-};
-
-/* Evaluate name as a worker does, fetching the real data it needs. */
-static void
-route_eval(const struct config *cfg, const struct rules *set,
-    const char *name, const struct rules_ctx *ctx, struct route_data *d,
-    FILE *out)
-{
-	struct realmx		*rm = NULL;
-	struct rules_real_rrset	 rr;
-
-	while (rules_eval(set, name, ctx, &d->real, cfg->ttl, NULL, &d->res) ==
-	    RULES_NEED) {
-		if (d->real.count == RULES_MAX_REAL || (rm == NULL &&
-		    (rm = route_upstream(cfg, out)) == NULL)) {
-			d->res.rc = RULES_SERVFAIL;
-			break;
-		}
-		realmx_fetch(rm, d->res.need, d->store + d->real.count, &rr);
-		rules_real_add(&d->real, &rr);
-	}
-	realmx_free(rm);
+	return realmx_new(list, cfg->nupstream, (int)cfg->timeout_ms, err,
+	    errlen);
 }
 
 static int
 cmd_route(const struct commands_env *env, int argc, char **argv, FILE *out)
 {
+	struct nexthop_source	 src = { route_upstream, (void *)env->cfg,
+				    NULL, "" };
 	struct rules_ctx	 ctx;
-	struct route_data	*d;
+	struct nexthop		*nh;
 	struct ruleset		*rs;
 	int			 rc = 0;
 
@@ -278,25 +251,28 @@ cmd_route(const struct commands_env *env, int argc, char **argv, FILE *out)
 		fprintf(out, "usage: route NAME [--client IP]\n");
 		return -1;
 	}
-	if ((d = calloc(1, sizeof(*d))) == NULL ||
+	if ((nh = malloc(sizeof(*nh))) == NULL ||
 	    (rs = ruleset_acquire()) == NULL) {
-		free(d);
+		free(nh);
 		fprintf(out, "out of memory, or no rules loaded\n");
 		return -1;
 	}
-	route_eval(env->cfg, rs->rules, argv[1], &ctx, d, out);
-	if (d->res.rc == RULES_BADNAME) {
+	if (nexthop_eval(rs->rules, &src, argv[1], &ctx, env->cfg->ttl, 0,
+	    nh) == -1)
+		fprintf(out, "# cannot look up real data: %s\n", src.err);
+	if (nh->kind == NEXTHOP_BADNAME) {
 		fprintf(out, "'%s' is not a valid domain name\n", argv[1]);
 		rc = -1;
 	} else {
-		rules_explain_result(out, &d->res, 0);
+		nexthop_print(out, nh, 0);
 		fprintf(out, "\nexplain (%s, generation %lu%s):\n", argv[1],
 		    rs->generation, argc == 2 ? ", client unknown" : "");
-		rules_explain_trace(out, rs->rules, argv[1], &ctx, &d->real,
+		rules_explain_trace(out, rs->rules, argv[1], &ctx, &nh->real,
 		    env->cfg->ttl, 0);
 	}
+	realmx_free(src.rm);
 	ruleset_release(rs);
-	free(d);
+	free(nh);
 	return rc;
 }
 

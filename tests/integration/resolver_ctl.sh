@@ -126,6 +126,12 @@ t_like "$(cat "$T_DIR/ctl.out")" "joe:\*\*\*@smtp" "route: the password masked"
 t_absent letmein "$T_DIR/ctl.out" "route: never the password"
 ctl "$SOCK" route 'a..b'
 t_is "$?" 1 "route with a bad name: exit status 1"
+ctl "$SOCK" route plain.example
+t_like "$(cat "$T_DIR/ctl.out")" "^10 mx\.plain\.example	# real MX$" \
+    "route: no override, the real MX records from the daemon's upstream"
+ctl "$SOCK" route nosuch.example
+t_like "$(cat "$T_DIR/ctl.out")" "^# NXDOMAIN: nosuch\.example does not exist; the MTA would bounce$" \
+    "route: NXDOMAIN, the MTA bounces"
 
 # ---- reload ----
 sed 's/^partner.example .*/partner.example new.relay.example/' \
