@@ -26,4 +26,11 @@ int cmd_test(int argc, char **argv);
  */
 rules_diag_fn cli_print_diag;
 
+/*
+ * Load the rules file at path for the subcommand cmd ("route"), its
+ * errors printed by cli_print_diag(), or why it cannot be read.  NULL
+ * when it was not loaded.
+ */
+struct rules *cli_load_rules(const char *cmd, const char *path);
+
 #endif

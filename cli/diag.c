@@ -6,7 +6,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -22,4 +24,18 @@ cli_print_diag(void *arg, const struct rules_diag *d)
 	else
 		fprintf(stderr, "%s:%u:%u: %s%s\n", d->file, d->line,
 		    d->column, kind, d->message);
+}
+
+struct rules *
+cli_load_rules(const char *cmd, const char *path)
+{
+	struct rules_load_opts	 opts = { .diag = cli_print_diag };
+	struct rules		*set;
+	int			 errors = 0;
+
+	opts.diag_arg = &errors;
+	if ((set = rules_load_file(path, &opts)) == NULL && errors == 0)
+		fprintf(stderr, "mxshim %s: cannot read %s: %s\n", cmd, path,
+		    strerror(errno));
+	return set;
 }

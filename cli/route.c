@@ -344,20 +344,14 @@ int
 cmd_route(int argc, char **argv)
 {
 	struct route_opts	 o;
-	struct rules_load_opts	 lo = { .diag = cli_print_diag };
 	struct rules		*set;
-	int			 rc, errors = 0;
+	int			 rc;
 
 	memset(&o, 0, sizeof(o));
 	if ((rc = parse_options(argc, argv, &o)) >= 0)
 		return rc;
-	lo.diag_arg = &errors;
-	if ((set = rules_load_file(o.rules, &lo)) == NULL) {
-		if (errors == 0)
-			fprintf(stderr, "mxshim route: cannot read %s: %s\n",
-			    o.rules, strerror(errno));
+	if ((set = cli_load_rules("route", o.rules)) == NULL)
 		return 1;
-	}
 	rc = route_all(set, &o);
 	rules_free(set);
 	fflush(stdout);

@@ -561,20 +561,14 @@ int
 cmd_test(int argc, char **argv)
 {
 	struct test_opts	 o;
-	struct rules_load_opts	 lo = { .diag = cli_print_diag };
 	struct rules		*set;
-	int			 rc, errors = 0;
+	int			 rc;
 
 	memset(&o, 0, sizeof(o));
 	if ((rc = parse_options(argc, argv, &o)) >= 0)
 		return rc;
-	lo.diag_arg = &errors;
-	if ((set = rules_load_file(o.rules, &lo)) == NULL) {
-		if (errors == 0)
-			fprintf(stderr, "mxshim test: cannot read %s: %s\n",
-			    o.rules, strerror(errno));
+	if ((set = cli_load_rules("test", o.rules)) == NULL)
 		return 1;
-	}
 	rc = test(set, &o);
 	rules_free(set);
 	return rc;
