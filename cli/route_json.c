@@ -176,10 +176,13 @@ records(const struct nexthop *nh, int show_secrets)
 		for (i = 0; i < nh->res.count; i++)
 			json_array_append_new(a, record(nh->res.record + i,
 			    show_secrets));
-	else if (nh->kind == NEXTHOP_NULL || nh->kind == NEXTHOP_REAL_NULL)
-		json_array_append_new(a, json_pack("{s:i,s:s,s:s}",
+	else if (nh->kind == NEXTHOP_NULL)
+		json_array_append_new(a, json_pack("{s:i,s:s,s:i}",
 		    "preference", 0, "host", ".", "source",
-		    nh->kind == NEXTHOP_NULL ? "rules" : "real"));
+		    (json_int_t)nh->res.end_line));
+	else if (nh->kind == NEXTHOP_REAL_NULL)
+		json_array_append_new(a, json_pack("{s:i,s:s,s:s}",
+		    "preference", 0, "host", ".", "source", "real"));
 	else if (nh->kind == NEXTHOP_IMPLICIT)
 		json_array_append_new(a, json_pack("{s:i,s:s,s:i,s:s}",
 		    "preference", 0, "host", rr->name, "port", 25,
