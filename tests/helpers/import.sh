@@ -21,10 +21,11 @@ hops() {
 	out=$("$MXSHIM" route --rules "$rules" --upstream "127.0.0.1@$PORT" \
 	    "$@" "$dom" 2>&1)
 	recs=$(printf '%s\n' "$out" | awk '/^[0-9]+ /{ printf "%s%s %s", sep, $1, $2; sep="," }')
-	if [ -n "$recs" ]; then
-		echo "$recs"
-	elif printf '%s\n' "$out" | grep -qi 'no override'; then
+	# no override first: route shows the real records then too
+	if printf '%s\n' "$out" | grep -qi 'no override'; then
 		echo none
+	elif [ -n "$recs" ]; then
+		echo "$recs"
 	else
 		printf 'error: %s\n' "$out" | head -3 | tr '\n' ' '
 	fi
