@@ -8,6 +8,11 @@ TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/resolver_env.inc"
 t_ns_enter --pid "$@"
+# never touch the machine's own resolv.conf or port 53
+if [ -z "${T_IN_NS:-}" ]; then
+	echo "Bail out! not in a namespace of its own"
+	exit 1
+fi
 t_ns_resolver 1
 
 [ -x "$MXSHIMD" ] || t_missing "resolver/mxshimd (make)"
