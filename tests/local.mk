@@ -24,6 +24,10 @@ UNIT_TESTS += tests/unit/test_answer_relay	# mxshimd's relayed answers
 tests_unit_test_answer_relay_SOURCES = tests/unit/test_answer_relay.c
 tests_unit_test_answer_relay_CFLAGS = $(CRIT_CFLAGS) $(LDNS_CFLAGS)
 tests_unit_test_answer_relay_LDADD = answer/libanswer.la rules/librules.la $(LDNS_LIBS) $(CRIT_LIBS)
+UNIT_TESTS += tests/unit/test_explain	# rules/explain.h
+tests_unit_test_explain_SOURCES = tests/unit/test_explain.c
+tests_unit_test_explain_CFLAGS = $(CRIT_CFLAGS)
+tests_unit_test_explain_LDADD = rules/librules.la $(CRIT_LIBS)
 
 # The unit tests need Criterion, which configure does not insist on (a
 # production build does not need it): without it, check-build and check
