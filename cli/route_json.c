@@ -203,7 +203,8 @@ ttl_of(const struct nexthop *nh)
 {
 	if (nh->final != NULL)
 		return nh->final->ttl;
-	return nh->kind == NEXTHOP_OVERRIDE ? (json_int_t)nh->res.ttl : 0;
+	return nh->kind == NEXTHOP_OVERRIDE || nh->kind == NEXTHOP_NULL ?
+	    (json_int_t)nh->res.ttl : 0;
 }
 
 int
