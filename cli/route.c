@@ -123,6 +123,18 @@ route_ctx_option(const char *name, const char *value, struct rules_ctx *ctx,
 	return 0;
 }
 
+int
+route_add_upstream(const char *cmd, struct route_upstream *up, char *value)
+{
+	if (up->ngiven == UPSTREAMS_MAX) {
+		fprintf(stderr, "mxshim %s: at most %d --upstream\n", cmd,
+		    UPSTREAMS_MAX);
+		return -1;
+	}
+	up->given[up->ngiven++] = value;
+	return 0;
+}
+
 const char *
 route_domain(const char *arg)
 {
@@ -141,17 +153,6 @@ bad_value(const char *opt, const char *value, const char *expected)
 	return 2;
 }
 
-static int
-add_upstream(struct route_upstream *up, char *value)
-{
-	if (up->ngiven == UPSTREAMS_MAX) {
-		fprintf(stderr, "mxshim route: at most %d --upstream\n",
-		    UPSTREAMS_MAX);
-		return 2;
-	}
-	up->given[up->ngiven++] = value;
-	return -1;
-}
 
 static int
 set_ttl(struct route_opts *o, const char *value)
@@ -190,7 +191,7 @@ option(struct route_opts *o, int c, int index)
 
 	switch (c) {
 	case 'r': o->rules = optarg; return -1;
-	case 'u': return add_upstream(&o->up, optarg);
+	case 'u': return route_add_upstream("route", &o->up, optarg) ? 2 : -1;
 	case 'C': o->up.control = optarg; return -1;
 	case 'x':
 		if (route_ctx_option(route_longopts[index].name, optarg,

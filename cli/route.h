@@ -28,6 +28,13 @@ struct route_upstream {
 struct realmx *route_open(void *arg, char *err, size_t errlen);
 
 /*
+ * Add an --upstream value (kept, not copied) for the subcommand cmd;
+ * 0, or -1 with a message when there are UPSTREAMS_MAX already.
+ */
+int route_add_upstream(const char *cmd, struct route_upstream *up,
+    char *value);
+
+/*
  * Apply a message context option (name without the dashes: "from",
  * "authsender", "size", "retries", "client") with its value to ctx.
  * Returns 0, 1 when name is not one of them, or -1 with what the value

@@ -493,12 +493,8 @@ parse_options(int argc, char **argv, struct test_opts *o)
 		case 'r': o->rules = optarg; break;
 		case 'C': o->up.control = optarg; break;
 		case 'u':
-			if (o->up.ngiven == UPSTREAMS_MAX) {
-				fprintf(stderr, "mxshim test: at most %d "
-				    "--upstream\n", UPSTREAMS_MAX);
+			if (route_add_upstream("test", &o->up, optarg) == -1)
 				return 2;
-			}
-			o->up.given[o->up.ngiven++] = optarg;
 			break;
 		case 'h': fputs(test_usage, stdout); return 0;
 		default: fputs(test_usage, stderr); return 2;
