@@ -324,6 +324,22 @@ read_cases(FILE *f, struct cases *cs)
 
 /* ---- running them ---- */
 
+/* HOST[:PORT] in the cases' notation: an address target as its address. */
+static void
+say_host(FILE *f, const char *host, uint16_t port)
+{
+	uint8_t	addr[16];
+	char	text[INET6_ADDRSTRLEN];
+	int	family = rules_synth_addr(host, addr);
+
+	if (family != 0 && inet_ntop(family, addr, text, sizeof(text)) != NULL)
+		fprintf(f, family == AF_INET6 ? "[%s]" : "%s", text);
+	else
+		fputs(host, f);
+	if (port != RULES_DEFAULT_PORT)
+		fprintf(f, ":%u", port);
+}
+
 /* The next hops in the cases' notation, for the failure line. */
 static void
 say_hops(FILE *f, const struct hop *h, size_t n)
@@ -334,9 +350,7 @@ say_hops(FILE *f, const struct hop *h, size_t n)
 		fprintf(f, "%s", i ? " " : "");
 		if (h[i].has_pref)
 			fprintf(f, "%u ", h[i].pref);
-		fprintf(f, "%s", h[i].host);
-		if (h[i].port != RULES_DEFAULT_PORT)
-			fprintf(f, ":%u", h[i].port);
+		say_host(f, h[i].host, h[i].port);
 	}
 }
 
@@ -361,9 +375,8 @@ say_actual(FILE *f, const struct nexthop *nh)
 	case NEXTHOP_OVERRIDE:
 		for (i = 0; i < nh->res.count; i++) {
 			r = nh->res.record + i;
-			fprintf(f, "%s%u %s", i ? " " : "", r->pref, r->host);
-			if (r->port != RULES_DEFAULT_PORT)
-				fprintf(f, ":%u", r->port);
+			fprintf(f, "%s%u ", i ? " " : "", r->pref);
+			say_host(f, r->host, r->port);
 		}
 		break;
 	case NEXTHOP_NULL:

@@ -53,6 +53,13 @@ $T_DIR/fail.cases:6: own.example: expected null, got 10 bulk.relay.example
 6 cases: 1 passed, 5 failed" \
     "test: one line per failing case with its line, expected and got; the summary"
 
+printf 'x.example [2001:db8::25]:2525\n' >"$T_DIR/v6.conf"
+printf 'x.example => 10 [2001:db8::25]:2525\nx.example => [2001:db8::25]\n' \
+    >"$T_DIR/v6.cases"
+"$MXSHIM" test --rules "$T_DIR/v6.conf" "$T_DIR/v6.cases" >"$T_DIR/out" 2>&1
+t_is "$(cat "$T_DIR/out")" "$T_DIR/v6.cases:2: x.example: expected [2001:db8::25], got 10 [2001:db8::25]:2525
+2 cases: 1 passed, 1 failed" "test: address targets as addresses, in brackets with a port"
+
 # the upstream down: the cases that need real data are SERVFAIL
 dead=$(t_port)
 printf 'hosted.example => SERVFAIL\nown.example => SERVFAIL\n' \
