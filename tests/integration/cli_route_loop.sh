@@ -6,7 +6,7 @@
 # refuses, naming --upstream; a real resolver there is used as it is.
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$TOP/tests/lib.sh"
-. "$TOP/tests/integration/resolver_env.inc"
+. "$TOP/tests/helpers/resolver.sh"
 t_ns_enter --pid "$@"
 # never touch the machine's own resolv.conf or port 53
 if [ -z "${T_IN_NS:-}" ]; then
