@@ -24,6 +24,19 @@
  * with --log-queries one log line.  `flush` gives the pool a new
  * libunbound context (libunbound has no call that empties its cache);
  * the old one lives on until the questions it still owes are answered.
+ *
+ * Recovery: libunbound counts an upstream whose try reached the longest
+ * wait as down, and fails lookups at once, without asking it, until the
+ * next second (upstream.c).  A try sent during an outage can reach that
+ * wait after the upstream is back, so for up to infra-cache-max-rtt after
+ * the return a worker could answer SERVFAIL for up to a second at a time
+ * while its upstream answers.  No libunbound option stops that, so a
+ * lookup that libunbound fails at once (inside ub_resolve_event(), having
+ * sent nothing) within that window after the upstream last answered this
+ * pool is asked again when the mark has expired, while its deadline
+ * allows.  A real outage still answers SERVFAIL, at the latest at the
+ * deadline; failures the upstream itself sent are never retried.  The
+ * window is per pool, so the hot path writes nothing shared.
  */
 #include "config.h"
 
@@ -31,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include <event2/event.h>
@@ -51,13 +65,16 @@
 
 #define FLAG_OPCODE(f)	(((f) >> 11) & 0xf)
 #define TROUBLE_EVERY	10	/* seconds between upstream warnings */
+#define RETRY_MAX	2	/* retries of one lookup failed at once */
+#define RETRY_AFTER_US	20000	/* past libunbound's next second */
 
 enum query_mode { Q_RELAY, Q_NEED };
 enum query_state {
 	Q_WAITING,	/* libunbound has the question, deadline armed */
 	Q_REEVALUATE,	/* real MX data arrived: evaluate the rules again */
 	Q_DONE,		/* answered: free from the loop */
-	Q_ABANDONED	/* answered SERVFAIL at the deadline: free on callback */
+	Q_ABANDONED,	/* answered SERVFAIL at the deadline: free on callback */
+	Q_RETRY		/* failed at once after a return: ask again later */
 };
 
 /* A libunbound context and the questions that wait for it. */
@@ -90,6 +107,9 @@ struct query_pool {
 	struct query		*spare;		/* free list */
 	time_t			 trouble_at;	/* last upstream warning */
 	unsigned long		 trouble_quiet;	/* not logged since */
+	struct query		*resolving;	/* in ub_resolve_event() */
+	struct timeval		 answered_at;	/* upstream's last answer */
+	struct timeval		 relapse;	/* a late try's reach */
 };
 
 struct query {
@@ -107,6 +127,7 @@ struct query {
 	struct rules_ctx	 ctx;
 	struct ruleset		*rs;		/* NEED: the set we started on */
 	int32_t			 client;	/* clients_take() bucket */
+	unsigned		 retries;	/* RETRY_MAX */
 	struct rules_real	 real;
 	struct answer_real_store *store[RULES_MAX_REAL];
 	char			 lookup[RULES_MAX_NAME + 1];
@@ -144,6 +165,7 @@ query_get(struct query_pool *p, const struct sockaddr *peer, int *inflight)
 	qr->up = NULL;
 	qr->client = client;
 	qr->rs = NULL;
+	qr->retries = 0;
 	qr->real.count = 0;
 	event_assign(&qr->ev, p->env.base, -1, 0, query_event, qr);
 	qr->prev = NULL;
@@ -188,12 +210,18 @@ query_put(struct query *qr)
 struct query_pool *
 query_pool_new(const struct query_env *env)
 {
-	struct query_pool *p;
+	struct query_pool	*p;
+	unsigned		 ms;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	p->env = *env;
 	p->cfg = env->cfg;
+	/* a try sent before the last answer ends by then, and its mark
+	   lasts less than a second more */
+	ms = upstream_try_max_ms(p->cfg) + 1000;
+	p->relapse.tv_sec = ms / 1000;
+	p->relapse.tv_usec = (ms % 1000) * 1000;
 	/* with --verbose every override is logged: evaluate every time */
 	if (!p->cfg->verbose && p->cfg->cache_entries > 0 &&
 	    (p->cache = cache_new(p->cfg->cache_entries)) == NULL) {
@@ -592,6 +620,39 @@ need_done(struct query *qr, int ok, const uint8_t *packet, int len)
 	qr->state = Q_REEVALUATE;
 }
 
+/*
+ * libunbound failed qr at once (see the top): when the upstream answered
+ * this pool recently, ask again just after libunbound's clock passes to
+ * the next second, if that is before the deadline.  Returns 1 when the
+ * retry is armed.
+ */
+static int
+retry_later(struct query *qr)
+{
+	struct query_pool	*p = qr->p;
+	struct timeval		 now, since, at, wait;
+
+	if (qr->retries >= RETRY_MAX)
+		return 0;
+	gettimeofday(&now, NULL);	/* libunbound's clock */
+	timersub(&now, &p->answered_at, &since);
+	if (!timercmp(&since, &p->relapse, <))
+		return 0;
+	at.tv_sec = now.tv_sec + 1;
+	at.tv_usec = RETRY_AFTER_US;
+	if (!timercmp(&at, &qr->deadline, <))
+		return 0;
+	timersub(&at, &now, &wait);
+	log_debug("%s: upstream marked down by a late try, asking again in "
+	    "%ld ms", qr->q.qname,
+	    (long)(wait.tv_sec * 1000 + wait.tv_usec / 1000));
+	qr->retries++;
+	qr->state = Q_RETRY;
+	event_del(&qr->ev);
+	evtimer_add(&qr->ev, &wait);
+	return 1;
+}
+
 /* libunbound's callback: record, and let the loop take the next step. */
 static void
 ub_done(void *arg, int rcode, void *packet, int len, int sec, char *bogus,
@@ -599,18 +660,24 @@ ub_done(void *arg, int rcode, void *packet, int len, int sec, char *bogus,
 {
 	struct query	*qr = arg;
 	int		 ok = rcode == 0 && packet != NULL && len > 0 && sec != 1;
+	int		 at_once = qr->p->resolving == qr;
 
 	(void)bogus;
 	(void)ratelimited;
 	if (qr->p->stopping)
 		return;		/* libunbound is being deleted */
 	query_unwait(qr);
+	if (ok && !at_once)	/* not from the cache: the upstream answered */
+		event_base_gettimeofday_cached(qr->p->env.base,
+		    &qr->p->answered_at);
 	if (qr->state == Q_ABANDONED) {	/* counted as a timeout */
 		query_put(qr);
 		return;
 	}
 	if (!ok) {
 		stats_add(qr->p->env.stats, STAT_UP_FAILURES);
+		if (at_once && retry_later(qr))
+			return;
 		upstream_trouble(qr->p, &qr->q, "failed");
 	}
 	event_del(&qr->ev);
@@ -638,8 +705,10 @@ lookup(struct query *qr, const char *name, int type, int cls)
 	qr->up = p->up;
 	qr->up->users++;
 	stats_add(p->env.stats, STAT_UP_LOOKUPS);
+	p->resolving = qr;
 	rc = ub_resolve_event(p->up->ub, name[0] ? name : ".", type, cls, qr,
 	    ub_done, &id);
+	p->resolving = NULL;
 	if (rc != 0) {
 		event_del(&qr->ev);
 		query_unwait(qr);
@@ -664,6 +733,15 @@ start_need(struct query *qr, const char *need)
 	snprintf(qr->lookup, sizeof(qr->lookup), "%s", need);
 	if (qr->real.count == RULES_MAX_REAL)
 		return -1;
+	return lookup(qr, qr->lookup, LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
+}
+
+/* The same lookup again (Q_RETRY). */
+static int
+relookup(struct query *qr)
+{
+	if (qr->mode == Q_RELAY)
+		return start_relay(qr);
 	return lookup(qr, qr->lookup, LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN);
 }
 
@@ -724,6 +802,12 @@ query_event(evutil_socket_t fd, short what, void *arg)
 		return;
 	case Q_DONE:
 		query_put(qr);
+		return;
+	case Q_RETRY:
+		if (relookup(qr) == -1) {
+			reply_servfail(qr, STAT_SF_FAILURE);
+			query_put(qr);
+		}
 		return;
 	case Q_ABANDONED:
 		return;

@@ -23,7 +23,8 @@
  * above the cap below (doc/hardening.md has the figures).  What remains: a
  * try sent during the outage that times out after the return finds the
  * entry expired and marks the upstream down again, for up to a second,
- * until infra-cache-max-rtt after the return.
+ * until infra-cache-max-rtt after the return; query.c retries the
+ * lookups that fail at once then.
  *
  * A try waits at most three times --timeout: an abandoned question does
  * not keep libunbound busy for minutes, and an upstream that answers
@@ -168,15 +169,21 @@ set_ms(struct ub_ctx *ub, const char *opt, unsigned ms, char *err,
 	return ubstub_set(ub, opt, val, err, errlen);
 }
 
+unsigned
+upstream_try_max_ms(const struct config *cfg)
+{
+	unsigned max = 3 * cfg->timeout_ms;
+
+	return max < UPSTREAM_MIN_MAX_RTT ? UPSTREAM_MIN_MAX_RTT : max;
+}
+
 /* The bounds of a try's timeout: see the top. */
 static int
 set_rtt_bounds(struct ub_ctx *ub, const struct config *cfg, char *err,
     size_t errlen)
 {
-	unsigned max = 3 * cfg->timeout_ms, min = cfg->timeout_ms / 2;
+	unsigned max = upstream_try_max_ms(cfg), min = cfg->timeout_ms / 2;
 
-	if (max < UPSTREAM_MIN_MAX_RTT)
-		max = UPSTREAM_MIN_MAX_RTT;
 	if (min > UPSTREAM_MIN_RTT)
 		min = UPSTREAM_MIN_RTT;
 	if (set_ms(ub, "infra-cache-max-rtt:", max, err, errlen) == -1)

@@ -34,6 +34,12 @@ int upstream_check_loop(const struct config *cfg, char *err, size_t errlen);
  * again; no try waits longer than three times cfg's timeout (see
  * upstream.c).  Returns NULL with a message in err.
  */
+/*
+ * The longest a single try to an upstream waits (libunbound's
+ * infra-cache-max-rtt in cfg's contexts), in milliseconds.
+ */
+unsigned upstream_try_max_ms(const struct config *cfg);
+
 struct ub_ctx *upstream_context(const struct config *cfg,
     struct event_base *base, char *err, size_t errlen);
 

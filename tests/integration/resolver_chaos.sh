@@ -11,8 +11,9 @@
 #      made from garbage ($adddns never adds the domain itself, $dnsmx:!*
 #      is never true for want of an answer);
 #  (c) once the upstream behaves again, right answers come back by
-#      themselves within a second, and SERVFAIL stops for good once the
-#      tries sent during the outage have ended (3 x --timeout).
+#      themselves within a second, and SERVFAIL stops for good within that
+#      second too, even when a try sent during the outage times out later
+#      and libunbound marks the upstream down again (query.c retries).
 # A fresh mxshimd with the default timeout also answers right, slowly,
 # from an upstream that takes 1 s.  Lines starting "# figure" are the
 # README's table.
@@ -153,7 +154,8 @@ check_right() {
 # down upstream every second (infra-host-ttl 0; with 5 s one worker kept
 # answering SERVFAIL at once for up to 6 s while the other answered); a
 # try sent during the outage that times out after the return (up to
-# MAXRTT later) can mark the upstream down again for up to a second.
+# MAXRTT later) can mark the upstream down again for up to a second, so
+# the window goes on past that.
 WINDOW=$((MAXRTT + RECOVER + 2 * SLACK + 1000))
 recovery() {
 	first=none last=none
@@ -189,8 +191,8 @@ phase() {
 	set -- $(recovery "$back")
 	t_ok $([ "$1" != none ] && [ "$1" -le $((RECOVER + SLACK)) ]; echo $?) \
 	    "after $MODE_NAME: right answers again within $RECOVER ms (first asked after $1 ms)"
-	t_ok $([ "$2" = none ] || [ "$2" -lt $((MAXRTT + RECOVER + SLACK)) ]; echo $?) \
-	    "after $MODE_NAME: SERVFAIL stops for good within $((MAXRTT + RECOVER)) ms (last wrong answer asked after $2 ms)"
+	t_ok $([ "$2" = none ] || [ "$2" -le $((RECOVER + SLACK)) ]; echo $?) \
+	    "after $MODE_NAME: SERVFAIL stops for good within $RECOVER ms (last wrong answer asked after $2 ms)"
 	each "$REAL" check_right
 	echo "# figure $MODE_NAME override_max_ms=$(max_of "$T_DIR/override.ms") servfail_max_ms=$(max_of "$T_DIR/servfail.ms") recovery_ms=$1 last_servfail_ms=$2"
 }
