@@ -86,7 +86,7 @@ status_rules(FILE *out)
 }
 
 static void
-status_limits(const struct config *cfg, FILE *out)
+status_limits(const struct mxshimd_options *cfg, FILE *out)
 {
 	fprintf(out, "timeout-ms: %u\nclient-inflight: %u\n"
 	    "tcp-max-conn: %u\ntcp-client-conn: %u\ntcp-idle: %u\n"
@@ -100,7 +100,7 @@ status_limits(const struct config *cfg, FILE *out)
 static int
 cmd_status(const struct commands_env *env, FILE *out)
 {
-	const struct config	*cfg = env->cfg;
+	const struct mxshimd_options	*cfg = env->cfg;
 	char			 addr[NETADDR_STRLEN];
 	size_t			 i;
 
@@ -221,7 +221,7 @@ cmd_top(int argc, char **argv, FILE *out)
 static struct realmx *
 route_upstream(void *arg, char *err, size_t errlen)
 {
-	const struct config	*cfg = arg;
+	const struct mxshimd_options	*cfg = arg;
 	char			 addr[OPT_MAX_UPSTREAM][NETADDR_STRLEN];
 	char			*list[OPT_MAX_UPSTREAM];
 	size_t			 i;

@@ -16,7 +16,7 @@ struct worker;
 
 /* What the commands work on, owned by main(). */
 struct commands_env {
-	const struct config	*cfg;
+	const struct mxshimd_options	*cfg;
 	time_t			 started;
 	struct worker *const	*workers;
 	unsigned		 nworkers;

@@ -76,7 +76,7 @@ absolute(const char *opt, const char *path, char *buf, size_t len)
 }
 
 int
-harden_paths(struct config *cfg)
+harden_paths(struct mxshimd_options *cfg)
 {
 	static char	rules[PATH_MAX], pidfile[PATH_MAX], control[PATH_MAX];
 

@@ -29,7 +29,7 @@ int harden_process(void);
  * until exit.
  * 0, or -1 after logging why.
  */
-int harden_paths(struct config *cfg);
+int harden_paths(struct mxshimd_options *cfg);
 
 /* Switch to user (its uid and only its primary group); NULL: stay.  0, or
  * -1 after logging why. */

@@ -107,8 +107,8 @@ diag(void *arg, const struct rules_diag *d)
  * reload, where it would drop every override.
  */
 static struct rules *
-load_rules(const struct config *cfg, const struct stat *expect, int empty,
-    FILE *out)
+load_rules(const struct mxshimd_options *cfg, const struct stat *expect,
+    int empty, FILE *out)
 {
 	struct load_report	rep = { 0, out };
 	struct rules_load_opts	opts = { .diag = diag, .diag_arg = &rep,
@@ -217,7 +217,7 @@ kept(const char *path, FILE *out)
  * when the file changed since: try again once it is still.
  */
 static int
-reload(const struct config *cfg, const struct stat *expect, FILE *out)
+reload(const struct mxshimd_options *cfg, const struct stat *expect, FILE *out)
 {
 	const char	*path = cfg->rules_path;
 	struct rules	*set;
@@ -276,7 +276,7 @@ drain_sighup(void)
  * missing file settles too, and fails to load.
  */
 static void
-reload_step(struct reload *rl, const struct config *cfg)
+reload_step(struct reload *rl, const struct mxshimd_options *cfg)
 {
 	struct stat	st;
 	uint64_t	now = now_ms();
@@ -308,7 +308,7 @@ reload_step(struct reload *rl, const struct config *cfg)
 
 /* The main thread's loop: signals, control socket, /metrics, reloads. */
 struct main_loop {
-	const struct config	*cfg;
+	const struct mxshimd_options	*cfg;
 	struct event_base	*base;
 	struct event		*sig_ev, *tick_ev;
 	struct reload		 rl;
@@ -390,7 +390,7 @@ ctl_reload(FILE *out)
  * and /run can be bound.  0, or -1 after logging.
  */
 static int
-loop_open(const struct config *cfg, const sigset_t *sigs)
+loop_open(const struct mxshimd_options *cfg, const sigset_t *sigs)
 {
 	char err[512];
 
@@ -453,7 +453,7 @@ serve(void)
 }
 
 static int
-make_workers(const struct config *cfg, int stop_fd)
+make_workers(const struct mxshimd_options *cfg, int stop_fd)
 {
 	char		err[512];
 	unsigned	i, n = cfg->threads;
@@ -496,7 +496,7 @@ start_workers(void)
 
 /* What the workers share, and the upstreams; 0, or -1 after logging. */
 static int
-prepare(struct config *cfg)
+prepare(struct mxshimd_options *cfg)
 {
 	char err[512];
 
@@ -542,8 +542,8 @@ block_signals(sigset_t *sigs)
  * rule set (which ruleset.c owns from then on); 0, or -1 after logging.
  */
 static int
-launch(const struct config *cfg, const sigset_t *sigs, struct rules *set,
-    int stop_fd)
+launch(const struct mxshimd_options *cfg, const sigset_t *sigs,
+    struct rules *set, int stop_fd)
 {
 	if (make_workers(cfg, stop_fd) == -1 || loop_open(cfg, sigs) == -1 ||
 	    (!cfg->foreground && detach() == -1))
@@ -560,7 +560,7 @@ launch(const struct config *cfg, const sigset_t *sigs, struct rules *set,
 
 /* Stop the workers and free what main() made. */
 static void
-finish(const struct config *cfg, int stop_fd)
+finish(const struct mxshimd_options *cfg, int stop_fd)
 {
 	unsigned i;
 
@@ -580,7 +580,7 @@ finish(const struct config *cfg, int stop_fd)
 int
 main(int argc, char **argv)
 {
-	struct config	 cfg;
+	struct mxshimd_options	 cfg;
 	struct rules	*set;
 	sigset_t	 sigs;
 	int		 rc, stop_fd;

@@ -22,7 +22,7 @@
 #define METRICS_MAX_HEADERS	8192
 
 struct metrics {
-	const struct config	*cfg;
+	const struct mxshimd_options	*cfg;
 	struct evhttp		*http;
 };
 
@@ -98,8 +98,8 @@ not_found(struct evhttp_request *req, void *arg)
 }
 
 struct metrics *
-metrics_open(const struct config *cfg, struct event_base *base, char *err,
-    size_t errlen)
+metrics_open(const struct mxshimd_options *cfg, struct event_base *base,
+    char *err, size_t errlen)
 {
 	struct metrics	*m;
 	char		 host[NETADDR_STRLEN], where[NETADDR_STRLEN];

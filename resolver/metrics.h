@@ -15,7 +15,7 @@ struct event_base;
 struct metrics;
 
 /* Listen at cfg->metrics on base; NULL with a message in err. */
-struct metrics *metrics_open(const struct config *cfg,
+struct metrics *metrics_open(const struct mxshimd_options *cfg,
     struct event_base *base, char *err, size_t errlen);
 
 /* Stop serving; NULL is fine. */

@@ -144,7 +144,7 @@ add_addr(struct netaddr *list, size_t *n, size_t max, const char *opt,
 
 /* The options of the limits section of usage(). */
 static int
-limit_option(int c, const char *arg, struct config *cfg)
+limit_option(int c, const char *arg, struct mxshimd_options *cfg)
 {
 	unsigned long v;
 
@@ -189,7 +189,7 @@ limit_option(int c, const char *arg, struct config *cfg)
 
 /* The numbers that tune answering: TTL, threads, timeout, cache, settle. */
 static int
-tuning_option(int c, const char *arg, struct config *cfg)
+tuning_option(int c, const char *arg, struct mxshimd_options *cfg)
 {
 	unsigned long v;
 
@@ -226,7 +226,7 @@ tuning_option(int c, const char *arg, struct config *cfg)
 
 /* What the operator watches it with: control, metrics, query log. */
 static int
-ops_option(int c, const char *arg, struct config *cfg)
+ops_option(int c, const char *arg, struct mxshimd_options *cfg)
 {
 	switch (c) {
 	case OPT_LOG_QUERIES:
@@ -251,7 +251,7 @@ ops_option(int c, const char *arg, struct config *cfg)
 
 /* Files, addresses, who may ask, and the switches. */
 static int
-one_option(int c, const char *arg, struct config *cfg)
+one_option(int c, const char *arg, struct mxshimd_options *cfg)
 {
 	switch (c) {
 	case OPT_RULES:
@@ -288,7 +288,7 @@ one_option(int c, const char *arg, struct config *cfg)
 }
 
 int
-options_parse(int argc, char **argv, struct config *cfg)
+options_parse(int argc, char **argv, struct mxshimd_options *cfg)
 {
 	int c;
 

@@ -1,6 +1,7 @@
 /*
  * resolver/options.h - mxshimd's command line, checked and turned into a
- * configuration.  Nothing here opens sockets or files.
+ * struct mxshimd_options (not to be confused with autoconf's config.h).
+ * Nothing here opens sockets or files.
  */
 #ifndef MXSHIMD_OPTIONS_H
 #define MXSHIMD_OPTIONS_H
@@ -24,7 +25,7 @@
 #define OPT_DEFAULT_INFLIGHT	64	/* per client, waiting for real DNS */
 #define OPT_DEFAULT_CONTROL	CTL_DEFAULT_PATH	/* cli/ctl.h */
 
-struct config {
+struct mxshimd_options {
 	const char	*rules_path;
 	struct netaddr	 listen[OPT_MAX_LISTEN];
 	size_t		 nlisten;
@@ -61,6 +62,6 @@ struct config {
  * Fill cfg from argv.  Returns 0 to run, 1 when --help or --version was
  * printed (exit 0), -1 after printing an error (exit with failure).
  */
-int options_parse(int argc, char **argv, struct config *cfg);
+int options_parse(int argc, char **argv, struct mxshimd_options *cfg);
 
 #endif /* MXSHIMD_OPTIONS_H */

@@ -96,7 +96,7 @@ struct note {
 
 struct query_pool {
 	struct query_env	 env;
-	const struct config	*cfg;
+	const struct mxshimd_options	*cfg;
 	struct upstream		*up;		/* current */
 	struct upstream		*retired;	/* flushed, still owing */
 	struct ruleset		*rs;		/* current, one reference */

@@ -58,7 +58,7 @@ typedef void query_reply_fn(void *arg, const struct reply_to *to,
 
 /* What a pool works with; everything must outlive the pool. */
 struct query_env {
-	const struct config	*cfg;
+	const struct mxshimd_options	*cfg;
 	struct event_base	*base;		/* the worker's loop */
 	struct clients		*inflight;	/* --client-inflight, shared */
 	struct stats		*stats;		/* the worker's counters */

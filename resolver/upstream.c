@@ -69,7 +69,7 @@
 #define UPSTREAM_MIN_RTT	1000u
 
 int
-upstream_defaults(struct config *cfg, char *err, size_t errlen)
+upstream_defaults(struct mxshimd_options *cfg, char *err, size_t errlen)
 {
 	FILE	*f;
 	char	 line[512], word[32], addr[NETADDR_STRLEN];
@@ -134,7 +134,7 @@ is_self(const struct netaddr *up, const struct netaddr *lis)
 }
 
 int
-upstream_check_loop(const struct config *cfg, char *err, size_t errlen)
+upstream_check_loop(const struct mxshimd_options *cfg, char *err, size_t errlen)
 {
 	char	up[NETADDR_STRLEN], lis[NETADDR_STRLEN];
 	size_t	i, j;
@@ -170,7 +170,7 @@ set_ms(struct ub_ctx *ub, const char *opt, unsigned ms, char *err,
 }
 
 unsigned
-upstream_try_max_ms(const struct config *cfg)
+upstream_try_max_ms(const struct mxshimd_options *cfg)
 {
 	unsigned max = 3 * cfg->timeout_ms;
 
@@ -179,7 +179,7 @@ upstream_try_max_ms(const struct config *cfg)
 
 /* The bounds of a try's timeout: see the top. */
 static int
-set_rtt_bounds(struct ub_ctx *ub, const struct config *cfg, char *err,
+set_rtt_bounds(struct ub_ctx *ub, const struct mxshimd_options *cfg, char *err,
     size_t errlen)
 {
 	unsigned max = upstream_try_max_ms(cfg), min = cfg->timeout_ms / 2;
@@ -192,7 +192,7 @@ set_rtt_bounds(struct ub_ctx *ub, const struct config *cfg, char *err,
 }
 
 struct ub_ctx *
-upstream_context(const struct config *cfg, struct event_base *base,
+upstream_context(const struct mxshimd_options *cfg, struct event_base *base,
     char *err, size_t errlen)
 {
 	/* A resolver's capacity on top of ubstub_configure(). */

@@ -17,14 +17,15 @@ struct ub_ctx;
  * When cfg has no --upstream, read the nameserver lines of
  * cfg->resolv_conf.  Returns 0, or -1 with a message in err.
  */
-int upstream_defaults(struct config *cfg, char *err, size_t errlen);
+int upstream_defaults(struct mxshimd_options *cfg, char *err, size_t errlen);
 
 /*
  * Refuse forwarders that are mxshimd's own listening addresses (the
  * queries would come back to it for ever).  Returns 0, or -1 with a
  * message in err.
  */
-int upstream_check_loop(const struct config *cfg, char *err, size_t errlen);
+int upstream_check_loop(const struct mxshimd_options *cfg, char *err,
+    size_t errlen);
 
 /*
  * A libunbound context driven by base (ub_ctx_create_event), forwarding
@@ -38,9 +39,9 @@ int upstream_check_loop(const struct config *cfg, char *err, size_t errlen);
  * The longest a single try to an upstream waits (libunbound's
  * infra-cache-max-rtt in cfg's contexts), in milliseconds.
  */
-unsigned upstream_try_max_ms(const struct config *cfg);
+unsigned upstream_try_max_ms(const struct mxshimd_options *cfg);
 
-struct ub_ctx *upstream_context(const struct config *cfg,
+struct ub_ctx *upstream_context(const struct mxshimd_options *cfg,
     struct event_base *base, char *err, size_t errlen);
 
 #endif /* MXSHIMD_UPSTREAM_H */

@@ -59,7 +59,7 @@
 struct worker {
 	unsigned		 id;
 	pthread_t		 thread;
-	const struct config	*cfg;
+	const struct mxshimd_options	*cfg;
 	const struct worker_shared *shared;
 	struct event_base	*base;
 	struct query_pool	*pool;		/* answers, upstream, caches */
@@ -750,7 +750,7 @@ stop_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static int
-add_sockets(struct worker *w, const struct config *cfg, char *err,
+add_sockets(struct worker *w, const struct mxshimd_options *cfg, char *err,
     size_t errlen)
 {
 	size_t i;
@@ -786,7 +786,7 @@ add_sockets(struct worker *w, const struct config *cfg, char *err,
 static void worker_free(struct worker *w);
 
 struct worker *
-worker_new(unsigned id, const struct config *cfg,
+worker_new(unsigned id, const struct mxshimd_options *cfg,
     const struct worker_shared *shared, int stop_fd, char *err,
     size_t errlen)
 {

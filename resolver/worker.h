@@ -26,7 +26,7 @@ struct worker_shared {
  * shared must outlive the worker.  stop_fd becomes readable when every
  * worker must stop.  Returns NULL with a message in err.
  */
-struct worker *worker_new(unsigned id, const struct config *cfg,
+struct worker *worker_new(unsigned id, const struct mxshimd_options *cfg,
     const struct worker_shared *shared, int stop_fd, char *err,
     size_t errlen);
 
