@@ -32,15 +32,18 @@
  * the return a worker could answer SERVFAIL for up to a second at a time
  * while its upstream answers.  No libunbound option stops that, so a
  * lookup that libunbound fails at once (inside ub_resolve_event(), having
- * sent nothing) within that window after the upstream last answered this
- * pool is asked again when the mark has expired, while its deadline
- * allows.  A real outage still answers SERVFAIL, at the latest at the
- * deadline; failures the upstream itself sent are never retried.  The
- * window is per pool, so the hot path writes nothing shared.
+ * sent nothing) within that window after the upstream last answered is
+ * asked again when the mark has expired, while its deadline allows.  A
+ * real outage still answers SERVFAIL, at the latest at the deadline;
+ * failures the upstream itself sent are never retried.  When the
+ * upstream last answered is known to every pool (answered_sec): a worker
+ * whose own late tries keep marking it down may have had no answer since
+ * the return while another worker has.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,8 +111,7 @@ struct query_pool {
 	time_t			 trouble_at;	/* last upstream warning */
 	unsigned long		 trouble_quiet;	/* not logged since */
 	struct query		*resolving;	/* in ub_resolve_event() */
-	struct timeval		 answered_at;	/* upstream's last answer */
-	struct timeval		 relapse;	/* a late try's reach */
+	long long		 relapse_sec;	/* a late try's reach */
 };
 
 struct query {
@@ -132,6 +134,13 @@ struct query {
 	struct answer_real_store *store[RULES_MAX_REAL];
 	char			 lookup[RULES_MAX_NAME + 1];
 };
+
+/*
+ * The second the upstream last answered a lookup of any pool.  Stored
+ * only when the second changes (at most about once a second in all),
+ * read once per upstream answer: no shared write per answer.
+ */
+static atomic_llong	answered_sec;
 
 /* Answers built outside of a socket's batch: TCP size, one per thread. */
 static _Thread_local uint8_t	scratch[ANSWER_MAX_WIRE];
@@ -210,18 +219,15 @@ query_put(struct query *qr)
 struct query_pool *
 query_pool_new(const struct query_env *env)
 {
-	struct query_pool	*p;
-	unsigned		 ms;
+	struct query_pool *p;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	p->env = *env;
 	p->cfg = env->cfg;
 	/* a try sent before the last answer ends by then, and its mark
-	   lasts less than a second more */
-	ms = upstream_try_max_ms(p->cfg) + 1000;
-	p->relapse.tv_sec = ms / 1000;
-	p->relapse.tv_usec = (ms % 1000) * 1000;
+	   lasts less than a second more; answered_sec is a whole second */
+	p->relapse_sec = (upstream_try_max_ms(p->cfg) + 999) / 1000 + 2;
 	/* with --verbose every override is logged: evaluate every time */
 	if (!p->cfg->verbose && p->cfg->cache_entries > 0 &&
 	    (p->cache = cache_new(p->cfg->cache_entries)) == NULL) {
@@ -620,9 +626,22 @@ need_done(struct query *qr, int ok, const uint8_t *packet, int len)
 	qr->state = Q_REEVALUATE;
 }
 
+/* The upstream answered a lookup: note the second for every pool. */
+static void
+note_answered(struct query_pool *p)
+{
+	struct timeval now;
+
+	event_base_gettimeofday_cached(p->env.base, &now);
+	if (atomic_load_explicit(&answered_sec, memory_order_relaxed) !=
+	    now.tv_sec)
+		atomic_store_explicit(&answered_sec, now.tv_sec,
+		    memory_order_relaxed);
+}
+
 /*
  * libunbound failed qr at once (see the top): when the upstream answered
- * this pool recently, ask again just after libunbound's clock passes to
+ * recently, ask again just after libunbound's clock passes to
  * the next second, if that is before the deadline.  Returns 1 when the
  * retry is armed.
  */
@@ -630,13 +649,13 @@ static int
 retry_later(struct query *qr)
 {
 	struct query_pool	*p = qr->p;
-	struct timeval		 now, since, at, wait;
+	struct timeval		 now, at, wait;
 
 	if (qr->retries >= RETRY_MAX)
 		return 0;
 	gettimeofday(&now, NULL);	/* libunbound's clock */
-	timersub(&now, &p->answered_at, &since);
-	if (!timercmp(&since, &p->relapse, <))
+	if (now.tv_sec - atomic_load_explicit(&answered_sec,
+	    memory_order_relaxed) > p->relapse_sec)
 		return 0;
 	at.tv_sec = now.tv_sec + 1;
 	at.tv_usec = RETRY_AFTER_US;
@@ -668,8 +687,7 @@ ub_done(void *arg, int rcode, void *packet, int len, int sec, char *bogus,
 		return;		/* libunbound is being deleted */
 	query_unwait(qr);
 	if (ok && !at_once)	/* not from the cache: the upstream answered */
-		event_base_gettimeofday_cached(qr->p->env.base,
-		    &qr->p->answered_at);
+		note_answered(qr->p);
 	if (qr->state == Q_ABANDONED) {	/* counted as a timeout */
 		query_put(qr);
 		return;
