@@ -30,15 +30,20 @@
  * next second (upstream.c).  A try sent during an outage can reach that
  * wait after the upstream is back, so for up to infra-cache-max-rtt after
  * the return a worker could answer SERVFAIL for up to a second at a time
- * while its upstream answers.  No libunbound option stops that, so a
- * lookup that libunbound fails at once (inside ub_resolve_event(), having
- * sent nothing) within that window after the upstream last answered is
- * asked again when the mark has expired, while its deadline allows.  A
- * real outage still answers SERVFAIL, at the latest at the deadline;
- * failures the upstream itself sent are never retried.  When the
- * upstream last answered is known to every pool (answered_sec): a worker
- * whose own late tries keep marking it down may have had no answer since
- * the return while another worker has.
+ * while its upstream answers; and libunbound keeps each such failure in
+ * its cache for 5 s (NORR_TTL), so asking the same context again does not
+ * help.  No libunbound option stops either.  So when libunbound fails a
+ * lookup at once (inside ub_resolve_event(), having sent nothing), within
+ * that window after the upstream came back (back_sec: its first answer
+ * after a timeout or such a failure), on a context older than the
+ * return, the pool moves to a new context, as `flush` does, and asks
+ * again there at once: the tries of the outage, their marks and the
+ * cached failures stay with the old context, which lives until the
+ * questions it owes are answered.  At most once per pool and return; a
+ * real outage, and anything the upstream itself answers, is left alone.
+ * The workers share back_sec, written once per return (a worker whose
+ * own late tries keep marking the upstream down may have had no answer
+ * since the return while another has); the rest is per pool.
  */
 #include "config.h"
 
@@ -68,8 +73,7 @@
 
 #define FLAG_OPCODE(f)	(((f) >> 11) & 0xf)
 #define TROUBLE_EVERY	10	/* seconds between upstream warnings */
-#define RETRY_MAX	2	/* retries of one lookup failed at once */
-#define RETRY_AFTER_US	20000	/* past libunbound's next second */
+#define RETRY_MAX	1	/* retries of one lookup failed at once */
 
 enum query_mode { Q_RELAY, Q_NEED };
 enum query_state {
@@ -77,13 +81,14 @@ enum query_state {
 	Q_REEVALUATE,	/* real MX data arrived: evaluate the rules again */
 	Q_DONE,		/* answered: free from the loop */
 	Q_ABANDONED,	/* answered SERVFAIL at the deadline: free on callback */
-	Q_RETRY		/* failed at once after a return: ask again later */
+	Q_RETRY		/* failed at once after a return: ask again */
 };
 
 /* A libunbound context and the questions that wait for it. */
 struct upstream {
 	struct ub_ctx		*ub;
 	unsigned		 users;
+	long long		 born;		/* second of its creation */
 	struct upstream		*next;		/* retired, after flush */
 };
 
@@ -111,6 +116,7 @@ struct query_pool {
 	time_t			 trouble_at;	/* last upstream warning */
 	unsigned long		 trouble_quiet;	/* not logged since */
 	struct query		*resolving;	/* in ub_resolve_event() */
+	int			 failing;	/* no answer since a timeout */
 	long long		 relapse_sec;	/* a late try's reach */
 };
 
@@ -136,11 +142,10 @@ struct query {
 };
 
 /*
- * The second the upstream last answered a lookup of any pool.  Stored
- * only when the second changes (at most about once a second in all),
- * read once per upstream answer: no shared write per answer.
+ * The second the upstream answered a pool again after failing it: written
+ * once per return and pool, read only when a lookup fails at once.
  */
-static atomic_llong	answered_sec;
+static atomic_llong	back_sec;
 
 /* Answers built outside of a socket's batch: TCP size, one per thread. */
 static _Thread_local uint8_t	scratch[ANSWER_MAX_WIRE];
@@ -226,7 +231,7 @@ query_pool_new(const struct query_env *env)
 	p->env = *env;
 	p->cfg = env->cfg;
 	/* a try sent before the last answer ends by then, and its mark
-	   lasts less than a second more; answered_sec is a whole second */
+	   lasts less than a second more; back_sec is a whole second */
 	p->relapse_sec = (upstream_try_max_ms(p->cfg) + 999) / 1000 + 2;
 	/* with --verbose every override is logged: evaluate every time */
 	if (!p->cfg->verbose && p->cfg->cache_entries > 0 &&
@@ -246,6 +251,7 @@ upstream_new(struct query_pool *p, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	up->born = time(NULL);
 	if ((up->ub = upstream_context(p->cfg, p->env.base, err, errlen)) ==
 	    NULL) {
 		free(up);
@@ -277,22 +283,36 @@ reap_upstreams(struct query_pool *p, int all)
 	}
 }
 
+/*
+ * Later lookups go to a new context; the current one lives on until the
+ * questions it owes are answered (may run in a libunbound callback).
+ * Returns 0, or -1 with a message in err.
+ */
+static int
+renew_upstream(struct query_pool *p, char *err, size_t errlen)
+{
+	struct upstream *up;
+
+	if ((up = upstream_new(p, err, errlen)) == NULL)
+		return -1;
+	p->up->next = p->retired;
+	p->retired = p->up;
+	p->up = up;
+	return 0;
+}
+
 void
 query_pool_flush(struct query_pool *p)
 {
-	struct upstream	*up;
-	char		 err[256];
+	char err[256];
 
 	cache_clear(p->cache);
 	if (p->up == NULL)
 		return;
-	if ((up = upstream_new(p, err, sizeof(err))) == NULL) {
+	if (renew_upstream(p, err, sizeof(err)) == -1) {
 		log_warn("flush: keeping the cached real data: %s", err);
 		return;
 	}
-	p->up->next = p->retired;
-	p->retired = p->up;
-	p->up = up;
 	reap_upstreams(p, 0);
 }
 
@@ -626,49 +646,50 @@ need_done(struct query *qr, int ok, const uint8_t *packet, int len)
 	qr->state = Q_REEVALUATE;
 }
 
-/* The upstream answered a lookup: note the second for every pool. */
+/* The upstream answered a lookup: after failing, it is back. */
 static void
 note_answered(struct query_pool *p)
 {
-	struct timeval now;
-
-	event_base_gettimeofday_cached(p->env.base, &now);
-	if (atomic_load_explicit(&answered_sec, memory_order_relaxed) !=
-	    now.tv_sec)
-		atomic_store_explicit(&answered_sec, now.tv_sec,
-		    memory_order_relaxed);
+	if (!p->failing)
+		return;
+	p->failing = 0;
+	atomic_store_explicit(&back_sec, (long long)time(NULL),
+	    memory_order_relaxed);
 }
 
 /*
- * libunbound failed qr at once (see the top): when the upstream answered
- * recently, ask again just after libunbound's clock passes to
- * the next second, if that is before the deadline.  Returns 1 when the
+ * libunbound failed qr at once on the context up (see the top): shortly
+ * after the upstream came back, move to a new context if up is older
+ * than the return, and ask again there at once.  Returns 1 when the
  * retry is armed.
  */
 static int
-retry_later(struct query *qr)
+retry_fresh(struct query *qr, struct upstream *up)
 {
 	struct query_pool	*p = qr->p;
-	struct timeval		 now, at, wait;
+	struct timeval		 now = { 0, 0 };
+	long long		 back, sec = (long long)time(NULL);
+	char			 err[256];
 
-	if (qr->retries >= RETRY_MAX)
+	p->failing = 1;
+	back = atomic_load_explicit(&back_sec, memory_order_relaxed);
+	if (qr->retries >= RETRY_MAX || up == NULL || p->up == NULL ||
+	    sec - back > p->relapse_sec)
 		return 0;
-	gettimeofday(&now, NULL);	/* libunbound's clock */
-	if (now.tv_sec - atomic_load_explicit(&answered_sec,
-	    memory_order_relaxed) > p->relapse_sec)
-		return 0;
-	at.tv_sec = now.tv_sec + 1;
-	at.tv_usec = RETRY_AFTER_US;
-	if (!timercmp(&at, &qr->deadline, <))
-		return 0;
-	timersub(&at, &now, &wait);
-	log_debug("%s: upstream marked down by a late try, asking again in "
-	    "%ld ms", qr->q.qname,
-	    (long)(wait.tv_sec * 1000 + wait.tv_usec / 1000));
+	if (up == p->up) {
+		if (up->born > back)
+			return 0;	/* not a late try's mark */
+		if (renew_upstream(p, err, sizeof(err)) == -1) {
+			log_warn("upstream back: %s", err);
+			return 0;
+		}
+		log_info("upstream back: a try of the outage marked it down, "
+		    "asking again on a new libunbound context");
+	}
 	qr->retries++;
 	qr->state = Q_RETRY;
 	event_del(&qr->ev);
-	evtimer_add(&qr->ev, &wait);
+	evtimer_add(&qr->ev, &now);
 	return 1;
 }
 
@@ -678,6 +699,7 @@ ub_done(void *arg, int rcode, void *packet, int len, int sec, char *bogus,
     int ratelimited)
 {
 	struct query	*qr = arg;
+	struct upstream	*up = qr->up;
 	int		 ok = rcode == 0 && packet != NULL && len > 0 && sec != 1;
 	int		 at_once = qr->p->resolving == qr;
 
@@ -694,7 +716,7 @@ ub_done(void *arg, int rcode, void *packet, int len, int sec, char *bogus,
 	}
 	if (!ok) {
 		stats_add(qr->p->env.stats, STAT_UP_FAILURES);
-		if (at_once && retry_later(qr))
+		if (at_once && retry_fresh(qr, up))
 			return;
 		upstream_trouble(qr->p, &qr->q, "failed");
 	}
@@ -805,6 +827,7 @@ query_event(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	switch (qr->state) {
 	case Q_WAITING:		/* the deadline */
+		qr->p->failing = 1;
 		log_debug("SERVFAIL %s: upstream did not answer in time",
 		    qr->q.qname);
 		stats_add(qr->p->env.stats, STAT_UP_TIMEOUTS);
