@@ -116,7 +116,8 @@ struct query_pool {
 	time_t			 trouble_at;	/* last upstream warning */
 	unsigned long		 trouble_quiet;	/* not logged since */
 	struct query		*resolving;	/* in ub_resolve_event() */
-	int			 failing;	/* no answer since a timeout */
+	int			 failing;	/* timed out or failed at once,
+						   no answer since */
 	long long		 relapse_sec;	/* a late try's reach */
 };
 
@@ -667,7 +668,7 @@ static int
 retry_fresh(struct query *qr, struct upstream *up)
 {
 	struct query_pool	*p = qr->p;
-	struct timeval		 now = { 0, 0 };
+	struct timeval		 zero = { 0, 0 };
 	long long		 back, sec = (long long)time(NULL);
 	char			 err[256];
 
@@ -689,7 +690,7 @@ retry_fresh(struct query *qr, struct upstream *up)
 	qr->retries++;
 	qr->state = Q_RETRY;
 	event_del(&qr->ev);
-	evtimer_add(&qr->ev, &now);
+	evtimer_add(&qr->ev, &zero);
 	return 1;
 }
 

@@ -23,8 +23,8 @@
  * above the cap below (doc/hardening.md has the figures).  What remains: a
  * try sent during the outage that times out after the return finds the
  * entry expired and marks the upstream down again, for up to a second,
- * until infra-cache-max-rtt after the return; query.c retries the
- * lookups that fail at once then.
+ * until infra-cache-max-rtt after the return; query.c then moves to a
+ * new context.
  *
  * A try waits at most three times --timeout: an abandoned question does
  * not keep libunbound busy for minutes, and an upstream that answers
