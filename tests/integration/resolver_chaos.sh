@@ -13,7 +13,8 @@
 #  (c) once the upstream behaves again, right answers come back by
 #      themselves within a second, and SERVFAIL stops for good within that
 #      second too, even when a try sent during the outage times out later
-#      and libunbound marks the upstream down again (query.c retries).
+#      and libunbound marks the upstream down again (query.c then asks
+#      again on a new libunbound context).
 # A fresh mxshimd with the default timeout also answers right, slowly,
 # from an upstream that takes 1 s.  Lines starting "# figure" are the
 # README's table.
