@@ -138,7 +138,7 @@ FEOF
 t_mxshimd() {
 	port=$1 rules=$2
 	shift 2
-	$MXSHIMD_WRAPPER "$MXSHIMD" --rules "$rules" \
+	$MXSHIMD_WRAPPER "$MXSHIMD" --control none --rules "$rules" \
 	    --listen "127.0.0.1@$port" --foreground --threads 2 "$@" \
 	    >>"$T_DIR/mxshimd-$port.log" 2>&1 &
 	MXSHIMD_PID=$!
@@ -152,7 +152,7 @@ t_mxshimd() {
 t_mxshimd_once() {
 	out=$1 rules=$2
 	shift 2
-	"$MXSHIMD" --rules "$rules" --listen "127.0.0.1@$(t_port)" \
+	"$MXSHIMD" --control none --rules "$rules" --listen "127.0.0.1@$(t_port)" \
 	    --upstream "127.0.0.1@$UP" --foreground "$@" >"$out" 2>&1
 }
 

@@ -20,7 +20,7 @@ UP=5300
 RULES="$TOP/tests/postfix/overrides.conf"
 t_unbound $UP "$TOP/tests/postfix/zones.conf" ||
     t_bail "unbound did not start"
-$MXSHIMD_WRAPPER "$MXSHIMD" \
+$MXSHIMD_WRAPPER "$MXSHIMD" --control none \
     --rules "$RULES" --listen 127.0.0.1@53 --upstream 127.0.0.1@$UP \
     --foreground >"$T_DIR/mxshimd.log" 2>&1 &
 T_PIDS="$T_PIDS $!"

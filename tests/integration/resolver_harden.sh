@@ -18,7 +18,7 @@ if [ $root -eq 1 ]; then
 	printf 'user.example joe:letmein@one.relay.example\n' >"$T_DIR/priv.conf"
 	chmod 600 "$T_DIR/priv.conf"
 	# (timeout: a mxshimd that does not check runs on)
-	timeout 10 "$MXSHIMD" --rules "$T_DIR/priv.conf" \
+	timeout 10 "$MXSHIMD" --control none --rules "$T_DIR/priv.conf" \
 	    --listen "127.0.0.1@$(t_port)" --upstream "127.0.0.1@$UP" \
 	    --foreground --user nobody >"$T_DIR/priv.out" 2>&1
 	t_is "$?" 1 "--user nobody, file root 0600: refuses to start"
@@ -53,7 +53,7 @@ fi
 # ---- a detached mxshimd started with a relative --rules reloads ----
 printf 'rel.example old.relay.example\n' >"$T_DIR/rel.conf"
 P=$(t_port)
-(cd "$T_DIR" && $MXSHIMD_WRAPPER "$MXSHIMD" --rules rel.conf \
+(cd "$T_DIR" && $MXSHIMD_WRAPPER "$MXSHIMD" --control none --rules rel.conf \
     --listen "127.0.0.1@$P" --upstream "127.0.0.1@$UP" --pidfile rel.pid)
 t_is "$?" "0" "detached, relative --rules and --pidfile: started"
 t_wait_for test -s "$T_DIR/rel.pid"
@@ -115,7 +115,7 @@ kill -TERM "$MXSHIMD_PID"
 T_WAIT=3 t_wait_for t_gone "$MXSHIMD_PID"
 t_ok $? "... and SIGTERM still stops it"
 kill -9 "$MXSHIMD_PID" 2>/dev/null
-timeout 10 "$MXSHIMD" --rules "$T_DIR/sig.conf" --listen "127.0.0.1@$P" \
+timeout 10 "$MXSHIMD" --control none --rules "$T_DIR/sig.conf" --listen "127.0.0.1@$P" \
     --upstream "127.0.0.1@$UP" --foreground >"$T_DIR/fifo.out" 2>&1
 rc=$?
 t_ok $(( rc == 0 || rc == 124 )) "a FIFO at start: exits with an error, no hang (status $rc)"
@@ -151,7 +151,7 @@ if [ $root -eq 1 ] && command -v setpriv >/dev/null; then
 	chmod 644 "$T_DIR/pw.conf"
 	P=$(t_port)
 	setpriv --reuid nobody --regid "$NOGROUP" --clear-groups \
-	    "$MXSHIMD" --rules "$T_DIR/pw.conf" --listen "127.0.0.1@$P" \
+	    "$MXSHIMD" --control none --rules "$T_DIR/pw.conf" --listen "127.0.0.1@$P" \
 	    --upstream "127.0.0.1@$UP" --foreground \
 	    >"$T_DIR/nd.out" 2>&1 &
 	pid=$!

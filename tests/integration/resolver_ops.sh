@@ -14,12 +14,12 @@ t_unbound "$UP" "$T_DIR/zones.conf" || t_bail "unbound did not start"
 printf 'good.example relay.example\nbad.example relay.example $priority:70000\n' \
     >"$T_DIR/bad.conf"
 P=$(t_port)
-$MXSHIMD_WRAPPER "$MXSHIMD" --rules "$T_DIR/bad.conf" --listen "127.0.0.1@$P" \
+$MXSHIMD_WRAPPER "$MXSHIMD" --control none --rules "$T_DIR/bad.conf" --listen "127.0.0.1@$P" \
     --upstream "127.0.0.1@$UP" --foreground >"$T_DIR/bad.out" 2>&1
 t_failed $? "a rules file with an error: non-zero exit"
 t_like "$(cat "$T_DIR/bad.out")" "bad\.conf:2:[0-9]+: " \
     "the error names FILE:LINE:COLUMN"
-$MXSHIMD_WRAPPER "$MXSHIMD" --rules "$T_DIR/missing.conf" --foreground \
+$MXSHIMD_WRAPPER "$MXSHIMD" --control none --rules "$T_DIR/missing.conf" --foreground \
     --upstream "127.0.0.1@$UP" >"$T_DIR/missing.out" 2>&1
 t_failed $? "a missing rules file: non-zero exit"
 t_like "$(cat "$T_DIR/missing.out")" "missing\.conf: No such file" \
@@ -27,17 +27,17 @@ t_like "$(cat "$T_DIR/missing.out")" "missing\.conf: No such file" \
 
 # forwarding to ourselves is refused
 printf 'good.example relay.example\n' >"$T_DIR/good.conf"
-$MXSHIMD_WRAPPER "$MXSHIMD" --rules "$T_DIR/good.conf" --listen "127.0.0.1@$P" \
+$MXSHIMD_WRAPPER "$MXSHIMD" --control none --rules "$T_DIR/good.conf" --listen "127.0.0.1@$P" \
     --upstream "127.0.0.1@$P" --foreground >"$T_DIR/loop.out" 2>&1
 t_failed $? "--upstream equal to --listen: refused"
 t_like "$(cat "$T_DIR/loop.out")" "upstream 127\.0\.0\.1@$P is mxshimd itself" \
     "... saying why"
-$MXSHIMD_WRAPPER "$MXSHIMD" --rules "$T_DIR/good.conf" --listen "0.0.0.0@$P" \
+$MXSHIMD_WRAPPER "$MXSHIMD" --control none --rules "$T_DIR/good.conf" --listen "0.0.0.0@$P" \
     --upstream "127.0.0.1@$P" --foreground >"$T_DIR/loop1.out" 2>&1
 t_failed $? "--upstream on a local address of a wildcard --listen: refused"
 t_like "$(cat "$T_DIR/loop1.out")" "would loop" "... saying why"
 printf 'search example\nnameserver 127.0.0.1\n' >"$T_DIR/resolv.conf"
-$MXSHIMD_WRAPPER "$MXSHIMD" \
+$MXSHIMD_WRAPPER "$MXSHIMD" --control none \
     --rules "$T_DIR/good.conf" --resolv-conf "$T_DIR/resolv.conf" \
     --foreground >"$T_DIR/loop2.out" 2>&1
 t_failed $? "resolv.conf naming 127.0.0.1 with the default listener: refused"
@@ -149,7 +149,7 @@ wait "$MXSHIMD_PID"
 # reload it: mktemp made T_DIR 0700)
 chmod 755 "$T_DIR"
 P3=$(t_port)
-$MXSHIMD_WRAPPER "$MXSHIMD" \
+$MXSHIMD_WRAPPER "$MXSHIMD" --control none \
     --rules "$T_DIR/rules.conf" --listen "127.0.0.1@$P3" \
     --upstream "127.0.0.1@$UP" --pidfile "$T_DIR/mxshimd.pid" --user nobody
 t_is "$?" "0" "without --foreground: the starting process exits 0"

@@ -117,7 +117,7 @@ t_ok $? "mxshimd is still running"
 # still answered
 if command -v python3 >/dev/null; then
 	PF=$(t_port)
-	(ulimit -n 48; exec $MXSHIMD_WRAPPER "$MXSHIMD" \
+	(ulimit -n 48; exec $MXSHIMD_WRAPPER "$MXSHIMD" --control none \
 	    --rules "$T_DIR/rules.conf" --listen "127.0.0.1@$PF" \
 	    --upstream "127.0.0.1@$UP" --foreground --threads 1) \
 	    >>"$T_DIR/mxshimdf.log" 2>&1 &
@@ -161,7 +161,7 @@ t_is "$(status $P2 -b 127.0.0.2 partner.example MX)" "NOERROR" \
 
 # a wildcard listener answers from the address it was asked on
 PW=$(t_port)
-$MXSHIMD_WRAPPER "$MXSHIMD" --rules "$T_DIR/rules.conf" \
+$MXSHIMD_WRAPPER "$MXSHIMD" --control none --rules "$T_DIR/rules.conf" \
     --listen "0.0.0.0@$PW" --upstream "127.0.0.1@$UP" --foreground \
     >>"$T_DIR/mxshimdw.log" 2>&1 &
 T_PIDS="$T_PIDS $!"
@@ -174,7 +174,7 @@ t_is "$(dig @127.0.0.3 -p "$PW" $T_DIGOPTS +short plain.example TXT)" \
 # IPv6 listener
 if ip -6 addr show dev lo 2>/dev/null | grep -q '::1/128'; then
 	P6=$(t_port)
-	$MXSHIMD_WRAPPER "$MXSHIMD" --rules "$T_DIR/rules.conf" \
+	$MXSHIMD_WRAPPER "$MXSHIMD" --control none --rules "$T_DIR/rules.conf" \
 	    --listen "::1@$P6" --upstream "127.0.0.1@$UP" --foreground \
 	    >>"$T_DIR/mxshimd6.log" 2>&1 &
 	T_PIDS="$T_PIDS $!"
