@@ -26,10 +26,11 @@ libldns-dev libunbound-dev libpcre2-dev libxml2-dev libevent-dev \
 libjansson-dev"
 EXAMPLE_PKGS="unbound dnsutils iproute2"
 # libcriterion-dev: the unit tests; gdb: its gcore, for shim_core;
-# python3-aiosmtpd: the mail servers of the export tests
+# python3-aiosmtpd: the mail servers of the export tests; curl: the
+# /metrics scrape; openssl: the OpenSMTPD export test's certificates
 TEST_PKGS="$EXAMPLE_PKGS libcriterion-dev ldnsutils dnsperf dnsmasq-base \
 procps util-linux clang libclang-rt-14-dev valgrind postfix \
-libresolv-wrapper python3 libidn12 gdb python3-aiosmtpd"
+libresolv-wrapper python3 libidn12 gdb python3-aiosmtpd curl openssl"
 PACKAGE_PKGS="debhelper dpkg-dev fakeroot lintian systemd"
 # tests/systemd/boot.sh: a Debian 12 root booted by systemd-nspawn
 SYSTEMD_PKGS="systemd-container mmdebstrap"
