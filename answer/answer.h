@@ -179,6 +179,13 @@ struct answer_real_store {
 	char		name[RULES_MAX_NAME + 1];
 	struct rules_mx	mx[RULES_MAX_REAL_MX];
 	char		host[RULES_MAX_REAL_MX][RULES_MAX_NAME + 1];
+	/*
+	 * Set with RULES_REAL_NODATA when no SOA came with it (RFC 2308
+	 * "type 3"): libunbound hands on a BADVERS answer in that very form
+	 * (it drops the extended RCODE), so a caller fed by libunbound asks
+	 * the upstream itself before believing it (resolver/confirm.h).
+	 */
+	int		nodata_bare;
 };
 
 /*
@@ -198,6 +205,14 @@ struct answer_real_store {
  */
 int answer_read_real_mx(const char *name, const uint8_t *pkt, size_t len,
     struct answer_real_store *st, struct rules_real_rrset *rr);
+
+/*
+ * Write into out (cap bytes) the question answer_read_real_mx() reads the
+ * answer to, as a stub asks it: MX of name, class IN, RD set, an OPT
+ * record (version 0, 1232 bytes, DO clear), query ID id.  Returns the
+ * length, or -1 (EINVAL: not a valid name; ENOSPC: out too small).
+ */
+int answer_query_mx(const char *name, uint16_t id, uint8_t *out, size_t cap);
 
 /* The same for a failed lookup (timeout, no upstream): TEMPFAIL. */
 void answer_real_tempfail(const char *name, struct answer_real_store *st,

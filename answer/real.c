@@ -13,14 +13,19 @@
  * that recurses (RA).  A lame referral (NS records and no SOA, RA often
  * clear) and an answer with an extended RCODE (BADVERS) mean "ask again
  * later": read as NODATA they made $adddns add the domain itself and
- * $dnsmx:! true.  Through libunbound BADVERS cannot be seen (libunbound
- * keeps no extended RCODE and answers a bare NOERROR, which a LAN zone
- * served without an SOA also gives, so it stays NODATA); a referral can
- * when libunbound keeps its NS records, as it does for a delegation.
+ * $dnsmx:! true.  Through libunbound BADVERS cannot be seen: libunbound
+ * keeps no extended RCODE and hands on a bare NOERROR, no SOA, which a LAN
+ * zone served without an SOA also gives.  So a NODATA without SOA is
+ * marked (nodata_bare), and the callers fed by libunbound ask the
+ * upstream itself with answer_query_mx() before believing it
+ * (resolver/confirm.h).  A referral can be seen when libunbound keeps its
+ * NS records, as it does for a delegation.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +42,7 @@ real_reset(struct answer_real_store *st, struct rules_real_rrset *rr)
 	rr->ttl = 0;
 	rr->count = 0;
 	rr->mx = st->mx;
+	st->nodata_bare = 0;
 }
 
 static int
@@ -195,6 +201,7 @@ read_noerror(const ldns_pkt *p, const ldns_rdf *qname,
 		/* TC without records: unknown */
 		rr->status = RULES_REAL_NODATA;
 		rr->ttl = min_ttl(negative_ttl(p), chain_ttl);
+		st->nodata_bare = authority_soa(p) == NULL;
 	}
 }
 
@@ -236,6 +243,34 @@ answer_read_real_mx(const char *name, const uint8_t *pkt, size_t len,
 	}
 	ldns_rdf_deep_free(qname);
 	return 0;
+}
+
+int
+answer_query_mx(const char *name, uint16_t id, uint8_t *out, size_t cap)
+{
+	ldns_pkt	*p = NULL;
+	uint8_t		*wire = NULL;
+	size_t		 len = 0;
+	int		 rc = -1;
+
+	if (name == NULL || ldns_pkt_query_new_frm_str(&p, name,
+	    LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN, LDNS_RD) != LDNS_STATUS_OK) {
+		errno = EINVAL;
+		return -1;
+	}
+	ldns_pkt_set_id(p, id);
+	ldns_pkt_set_edns_udp_size(p, ANSWER_MAX_UDP);
+	if (ldns_pkt2wire(&wire, p, &len) != LDNS_STATUS_OK)
+		errno = ENOMEM;
+	else if (len > cap)
+		errno = ENOSPC;
+	else {
+		memcpy(out, wire, len);
+		rc = (int)len;
+	}
+	free(wire);
+	ldns_pkt_free(p);
+	return rc;
 }
 
 void

@@ -5,7 +5,10 @@
  * deadline.  The context is set up by ubstub_configure(), as mxshimd's
  * are, so `route` asks the upstream what mxshimd would (private and
  * special-use zones included).  The wire answer is read by
- * answer_read_real_mx(), the same code the resolver and the shim use.
+ * answer_read_real_mx(), the same code the resolver and the shim use, and
+ * a NODATA without SOA is asked again of the upstreams themselves, as
+ * mxshimd does (resolver/confirm.h: it may be a BADVERS libunbound
+ * hid), on a private event base.
  */
 #include "config.h"
 
@@ -15,14 +18,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <event2/event.h>
 #include <unbound.h>
 
 #include "realmx.h"
+#include "resolver/confirm.h"
+#include "resolver/netaddr.h"
 #include "resolver/ubstub.h"
+
+#define REALMX_MAX_UPSTREAM	16
 
 struct realmx {
 	struct ub_ctx	*ub;
 	int		 timeout_ms;
+	struct netaddr	 up[REALMX_MAX_UPSTREAM];	/* for confirm.h */
+	size_t		 nup;
 };
 
 struct pending {
@@ -55,8 +65,12 @@ realmx_new(char *const *upstream, size_t n, int timeout_ms, char *err,
 	}
 	if (n == 0)
 		rc = ub_ctx_resolvconf(rm->ub, NULL);
-	for (i = 0; i < n && rc == 0; i++)
+	for (i = 0; i < n && rc == 0; i++) {
 		rc = ub_ctx_set_fwd(rm->ub, upstream[i]);
+		if (rc == 0 && rm->nup < REALMX_MAX_UPSTREAM &&
+		    netaddr_parse(upstream[i], 53, &rm->up[rm->nup]) == 0)
+			rm->nup++;
+	}
 	if (rc != 0) {
 		snprintf(err, errlen, "%s: %s", n ? upstream[i - 1] :
 		    "/etc/resolv.conf", ub_strerror(rc));
@@ -103,6 +117,55 @@ wait_result(struct realmx *rm, struct pending *p)
 	return 0;
 }
 
+struct second_look {
+	int		 done;
+	const char	*name;
+	struct answer_real_store *st;
+	struct rules_real_rrset	*rr;
+};
+
+static void
+on_confirm(void *arg, const uint8_t *pkt, size_t len)
+{
+	struct second_look *sl = arg;
+
+	sl->done = 1;
+	if (pkt == NULL || answer_read_real_mx(sl->name, pkt, len, sl->st,
+	    sl->rr) == -1)
+		answer_real_tempfail(sl->name, sl->st, sl->rr);
+}
+
+/*
+ * rr is a NODATA without SOA: ask the upstreams themselves (confirm.h),
+ * and take their word, or a temporary failure when none is had.  With
+ * resolv.conf's servers (no list given) there is no one to ask.
+ */
+static void
+confirm_nodata(struct realmx *rm, const char *name,
+    struct answer_real_store *st, struct rules_real_rrset *rr)
+{
+	struct second_look	 sl = { 0, name, st, rr };
+	struct event_base	*base;
+	struct confirm		*c;
+
+	if (rm->nup == 0)
+		return;
+	if ((base = event_base_new()) == NULL) {
+		answer_real_tempfail(name, st, rr);
+		return;
+	}
+	c = confirm_start(base, rm->up, rm->nup, name,
+	    (unsigned)rm->timeout_ms, on_confirm, &sl);
+	while (c != NULL && !sl.done &&
+	    event_base_loop(base, EVLOOP_ONCE) == 0)
+		;
+	if (!sl.done) {
+		confirm_cancel(c);
+		answer_real_tempfail(name, st, rr);
+	}
+	event_base_free(base);
+}
+
 int
 realmx_fetch(struct realmx *rm, const char *name,
     struct answer_real_store *st, struct rules_real_rrset *rr)
@@ -124,6 +187,8 @@ realmx_fetch(struct realmx *rm, const char *name,
 		rc = answer_read_real_mx(name, p.result->answer_packet,
 		    (size_t)p.result->answer_len, st, rr);
 	ub_resolve_free(p.result);
+	if (rc == 0 && rr->status == RULES_REAL_NODATA && st->nodata_bare)
+		confirm_nodata(rm, name, st, rr);
 	return rc;
 }
 

@@ -1,10 +1,12 @@
 # mxshimd: the DNS stub resolver that answers MX questions from the rules.
 # libevent drives each worker and its libunbound context
 # (ub_ctx_create_event); Debian's libunbound is built against it.
-# libunbound as a stub relaying every question: shared with `mxshim route`.
+# libunbound as a stub relaying every question, and the second look at
+# what libunbound cannot vouch for: shared with `mxshim route`.
 noinst_LTLIBRARIES += resolver/libubstub.la
-resolver_libubstub_la_SOURCES = resolver/ubstub.c resolver/ubstub.h
-resolver_libubstub_la_CFLAGS = $(AM_CFLAGS) $(UNBOUND_CFLAGS)
+resolver_libubstub_la_SOURCES = resolver/ubstub.c resolver/ubstub.h \
+	resolver/confirm.c resolver/confirm.h
+resolver_libubstub_la_CFLAGS = $(AM_CFLAGS) $(UNBOUND_CFLAGS) $(LIBEVENT_CFLAGS)
 
 sbin_PROGRAMS += resolver/mxshimd
 resolver_mxshimd_SOURCES = resolver/main.c \
@@ -26,8 +28,8 @@ resolver_mxshimd_SOURCES = resolver/main.c \
 	resolver/harden.c resolver/harden.h
 resolver_mxshimd_CFLAGS = $(AM_CFLAGS) $(UNBOUND_CFLAGS) $(LDNS_CFLAGS) \
 	-I$(top_srcdir)/cli
-resolver_mxshimd_LDADD = cli/librealmx.la rules/librules.la answer/libanswer.la \
-	resolver/libubstub.la \
+resolver_mxshimd_LDADD = cli/librealmx.la resolver/libubstub.la \
+	rules/librules.la answer/libanswer.la \
 	$(UNBOUND_LIBS) $(LDNS_LIBS) $(LIBEVENT_LIBS) $(PTHREAD_LIBS)
 # what the resolver's tests, benchmark and example need in a tarball
 EXTRA_DIST += tests/integration/resolver_rules.sh \

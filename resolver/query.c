@@ -64,6 +64,7 @@
 #include "answer.h"
 #include "cache.h"
 #include "clients.h"
+#include "confirm.h"
 #include "log.h"
 #include "netaddr.h"
 #include "query.h"
@@ -74,10 +75,14 @@
 #define FLAG_OPCODE(f)	(((f) >> 11) & 0xf)
 #define TROUBLE_EVERY	10	/* seconds between upstream warnings */
 #define RETRY_MAX	1	/* retries of one lookup failed at once */
+#define SECOND_LOOK_FAILED(pkt)	((pkt) == NULL ? \
+	"did not answer a second look in time" : \
+	"answered a second look with \"try later\" (BADVERS, a referral)")
 
 enum query_mode { Q_RELAY, Q_NEED };
 enum query_state {
 	Q_WAITING,	/* libunbound has the question, deadline armed */
+	Q_CONFIRMING,	/* the upstreams are asked again (confirm.h) */
 	Q_REEVALUATE,	/* real MX data arrived: evaluate the rules again */
 	Q_DONE,		/* answered: free from the loop */
 	Q_ABANDONED,	/* answered SERVFAIL at the deadline: free on callback */
@@ -137,6 +142,7 @@ struct query {
 	struct ruleset		*rs;		/* NEED: the set we started on */
 	int32_t			 client;	/* clients_take() bucket */
 	unsigned		 retries;	/* RETRY_MAX */
+	struct confirm		*confirm;	/* Q_CONFIRMING */
 	struct rules_real	 real;
 	struct answer_real_store *store[RULES_MAX_REAL];
 	char			 lookup[RULES_MAX_NAME + 1];
@@ -181,6 +187,7 @@ query_get(struct query_pool *p, const struct sockaddr *peer, int *inflight)
 	qr->client = client;
 	qr->rs = NULL;
 	qr->retries = 0;
+	qr->confirm = NULL;
 	qr->real.count = 0;
 	event_assign(&qr->ev, p->env.base, -1, 0, query_event, qr);
 	qr->prev = NULL;
@@ -207,6 +214,8 @@ query_put(struct query *qr)
 
 	event_del(&qr->ev);
 	query_unwait(qr);
+	confirm_cancel(qr->confirm);
+	qr->confirm = NULL;
 	clients_give(p->env.inflight, qr->client);
 	qr->client = -1;
 	if (qr->rs != NULL)
@@ -609,40 +618,183 @@ reply_servfail(struct query *qr, enum stat_id cause)
 	reply(qr, n > 0 ? scratch : NULL, n > 0 ? (size_t)n : 0);
 }
 
-/* A relayed answer arrived (ok: usable): send it now. */
+/* Relay the upstream's packet, or SERVFAIL when it cannot be. */
 static void
-relay_done(struct query *qr, int ok, const uint8_t *packet, int len)
+relay_send(struct query *qr, const uint8_t *packet, size_t len)
 {
-	int n = -1;
+	int n = answer_relay(&qr->q, packet, len, limit_for(&qr->q, qr->tcp),
+	    scratch, sizeof(scratch));
 
-	if (ok)
-		n = answer_relay(&qr->q, packet, (size_t)len,
-		    limit_for(&qr->q, qr->tcp), scratch, sizeof(scratch));
 	if (n < 0)
 		reply_servfail(qr, STAT_SF_FAILURE);
 	else {
 		qr->note.path = STAT_PATH_RELAY;
 		reply(qr, scratch, (size_t)n);
 	}
+}
+
+/*
+ * The store for the next real MX RRset (kept for the query's next user),
+ * or NULL when out of memory.
+ */
+static struct answer_real_store *
+store_slot(struct query *qr)
+{
+	struct answer_real_store **st = &qr->store[qr->real.count];
+
+	if (qr->real.count >= RULES_MAX_REAL)
+		return NULL;
+	if (*st == NULL)
+		*st = malloc(sizeof(**st));
+	return *st;
+}
+
+/*
+ * Read an upstream packet (NULL: none) answering MX of name into rr and
+ * the next store slot; a failure is a temporary one.
+ */
+static void
+read_mx(struct query *qr, const char *name, const uint8_t *pkt, size_t len,
+    struct rules_real_rrset *rr)
+{
+	struct answer_real_store *st = qr->store[qr->real.count];
+
+	if (pkt == NULL ||
+	    answer_read_real_mx(name, pkt, len, st, rr) == -1)
+		answer_real_tempfail(name, st, rr);
+}
+
+/* The upstreams' own answer to a relayed MX question (confirm.h). */
+static void
+relay_confirmed(void *arg, const uint8_t *pkt, size_t len)
+{
+	struct query		*qr = arg;
+	struct rules_real_rrset	 rr;
+
+	qr->confirm = NULL;	/* freed when this returns */
+	read_mx(qr, qr->q.qname, pkt, len, &rr);
+	if (rr.status == RULES_REAL_TEMPFAIL) {
+		upstream_trouble(qr->p, &qr->q, SECOND_LOOK_FAILED(pkt));
+		reply_servfail(qr, STAT_SF_FAILURE);
+	} else
+		relay_send(qr, pkt, len);
 	qr->state = Q_DONE;
+	event_active(&qr->ev, EV_TIMEOUT, 1);
+}
+
+/* The upstreams' own answer to a NODATA a rule needs (confirm.h). */
+static void
+need_confirmed(void *arg, const uint8_t *pkt, size_t len)
+{
+	struct query		*qr = arg;
+	struct rules_real_rrset	 rr;
+
+	qr->confirm = NULL;	/* freed when this returns */
+	read_mx(qr, qr->lookup, pkt, len, &rr);
+	if (rr.status == RULES_REAL_TEMPFAIL)
+		upstream_trouble(qr->p, &qr->q, SECOND_LOOK_FAILED(pkt));
+	(void)rules_real_add(&qr->real, &rr);
+	qr->state = Q_REEVALUATE;
+	event_active(&qr->ev, EV_TIMEOUT, 1);
+}
+
+/*
+ * libunbound's answer to MX of name is a NODATA without SOA: it may be a
+ * BADVERS libunbound hid, so ask the upstreams themselves until the
+ * deadline; cb takes it from there.  Returns 0 when asked.
+ */
+static int
+confirm_nodata(struct query *qr, const char *name, confirm_cb *cb)
+{
+	struct query_pool	*p = qr->p;
+	struct timeval		 now, left;
+	unsigned		 ms;
+
+	event_base_gettimeofday_cached(p->env.base, &now);
+	if (!timercmp(&now, &qr->deadline, <))
+		return -1;
+	timersub(&qr->deadline, &now, &left);
+	ms = (unsigned)(left.tv_sec * 1000 + left.tv_usec / 1000);
+	qr->confirm = confirm_start(p->env.base, p->cfg->upstream,
+	    p->cfg->nupstream, name, ms ? ms : 1, cb, qr);
+	if (qr->confirm == NULL)
+		return -1;
+	stats_add(p->env.stats, STAT_UP_SECOND_LOOKS);
+	qr->state = Q_CONFIRMING;
+	return 0;
+}
+
+/* Whether rr, just read, is a NODATA libunbound cannot vouch for. */
+static int
+bare_nodata(const struct query *qr, const struct rules_real_rrset *rr)
+{
+	return rr->status == RULES_REAL_NODATA &&
+	    qr->store[qr->real.count]->nodata_bare;
+}
+
+/*
+ * Whether a relayed packet is an empty NOERROR: only those can be "try
+ * later" dressed as "no MX" (the header alone tells, so the answers with
+ * records, most of them, are not read twice).
+ */
+static int
+empty_noerror(const uint8_t *packet, int len)
+{
+	return len >= 12 && (packet[3] & 0xf) == LDNS_RCODE_NOERROR &&
+	    packet[6] == 0 && packet[7] == 0;	/* ANCOUNT */
+}
+
+/*
+ * A relayed answer arrived (ok: usable): send it now, unless it answers
+ * an MX question with "try later" (a lame referral: SERVFAIL) or with a
+ * NODATA without SOA, which a BADVERS from the upstream becomes in
+ * libunbound (asked again).  An MTA takes either for "no MX" and tries
+ * the domain's own address, or bounces.
+ */
+static void
+relay_done(struct query *qr, int ok, const uint8_t *packet, int len)
+{
+	struct rules_real_rrset	rr;
+
+	qr->state = Q_DONE;
+	if (!ok) {
+		reply_servfail(qr, STAT_SF_FAILURE);
+		return;
+	}
+	if (qr->q.qtype == LDNS_RR_TYPE_MX &&
+	    qr->q.qclass == LDNS_RR_CLASS_IN && empty_noerror(packet, len) &&
+	    store_slot(qr) != NULL) {
+		read_mx(qr, qr->q.qname, packet, (size_t)len, &rr);
+		if (rr.status == RULES_REAL_TEMPFAIL ||	/* a referral */
+		    (bare_nodata(qr, &rr) &&
+		    confirm_nodata(qr, qr->q.qname, relay_confirmed) == -1)) {
+			reply_servfail(qr, STAT_SF_FAILURE);
+			return;
+		}
+		if (qr->state == Q_CONFIRMING)
+			return;
+	}
+	relay_send(qr, packet, (size_t)len);
 }
 
 /* A real MX RRset arrived (or failed): keep it for the next evaluation. */
 static void
 need_done(struct query *qr, int ok, const uint8_t *packet, int len)
 {
-	struct answer_real_store	*st = qr->store[qr->real.count];
-	struct rules_real_rrset		 rr;
+	struct rules_real_rrset	rr;
 
-	if (st == NULL && (st = malloc(sizeof(*st))) == NULL) {
+	if (store_slot(qr) == NULL) {
 		reply_servfail(qr, STAT_SF_FAILURE);
 		qr->state = Q_DONE;
 		return;
 	}
-	qr->store[qr->real.count] = st;	/* kept for the next user */
-	if (!ok || answer_read_real_mx(qr->lookup, packet, (size_t)len, st,
-	    &rr) == -1)
-		answer_real_tempfail(qr->lookup, st, &rr);
+	read_mx(qr, qr->lookup, ok ? packet : NULL, (size_t)len, &rr);
+	if (bare_nodata(qr, &rr)) {
+		if (confirm_nodata(qr, qr->lookup, need_confirmed) == 0)
+			return;
+		answer_real_tempfail(qr->lookup, qr->store[qr->real.count],
+		    &rr);
+	}
 	(void)rules_real_add(&qr->real, &rr);
 	qr->state = Q_REEVALUATE;
 }
@@ -726,7 +878,8 @@ ub_done(void *arg, int rcode, void *packet, int len, int sec, char *bogus,
 		relay_done(qr, ok, packet, len);
 	else
 		need_done(qr, ok, packet, len);
-	event_active(&qr->ev, EV_TIMEOUT, 1);
+	if (qr->state != Q_CONFIRMING)
+		event_active(&qr->ev, EV_TIMEOUT, 1);
 }
 
 /* Hand name/type/class to libunbound; 0, or -1 (answer SERVFAIL). */
@@ -851,6 +1004,7 @@ query_event(evutil_socket_t fd, short what, void *arg)
 			query_put(qr);
 		}
 		return;
+	case Q_CONFIRMING:	/* confirmed() moves on */
 	case Q_ABANDONED:
 		return;
 	}

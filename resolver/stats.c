@@ -81,6 +81,10 @@ static const struct stat_name names[STAT_COUNT] = {
 	    "Lookups not answered within --timeout." },
 	[STAT_UP_FAILURES] = { "upstream.failures", "upstream_failures", 0, 0,
 	    "Lookups that failed (no usable answer)." },
+	[STAT_UP_SECOND_LOOKS] = { "upstream.second-looks",
+	    "upstream_second_looks", 0, 0,
+	    "NODATA answers without SOA asked again of the upstreams "
+	    "(libunbound hides BADVERS)." },
 	[STAT_SF_TIMEOUT] = { "servfail.upstream-timeout", "servfail",
 	    "cause", "upstream_timeout",
 	    "SERVFAIL answers made by mxshimd, by cause." },

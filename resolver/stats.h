@@ -29,6 +29,7 @@ enum stat_id {
 	STAT_RC_NOERROR, STAT_RC_FORMERR, STAT_RC_SERVFAIL, STAT_RC_NXDOMAIN,
 	STAT_RC_NOTIMP, STAT_RC_REFUSED, STAT_RC_OTHER,
 	STAT_UP_LOOKUPS, STAT_UP_TIMEOUTS, STAT_UP_FAILURES,
+	STAT_UP_SECOND_LOOKS,	/* NODATA without SOA asked again (confirm.h) */
 	STAT_SF_TIMEOUT,	/* SERVFAIL: upstream did not answer in time */
 	STAT_SF_FAILURE,	/* SERVFAIL: upstream failed */
 	STAT_SF_INFLIGHT,	/* SERVFAIL: over --client-inflight */

@@ -67,3 +67,9 @@ check-systemd:
 	cd $(srcdir) && ./bootstrap.sh systemd
 .PHONY: check-systemd
 EXTRA_DIST += tests/systemd/boot.sh tests/systemd/inside.sh
+UNIT_TESTS += tests/unit/test_confirm	# resolver/confirm.h, the second look
+tests_unit_test_confirm_SOURCES = tests/unit/test_confirm.c
+tests_unit_test_confirm_CFLAGS = $(CRIT_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_confirm_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/resolver
+tests_unit_test_confirm_LDADD = resolver/libubstub.la answer/libanswer.la \
+	rules/librules.la $(UNBOUND_LIBS) $(LDNS_LIBS) $(LIBEVENT_LIBS) $(CRIT_LIBS)

@@ -9,6 +9,9 @@
 #  (b) for MX, A and PTR questions in a LAN's zones, mxshimd's answer
 #      (RCODE, answer and authority records) is the upstream's own;
 #  (c) `mxshim route` shows the upstream's MX records for them.
+# hosts.lan.test is served without an SOA, as dnsmasq's hosts and router
+# host overrides are: its NODATA (which libunbound also makes of a
+# BADVERS, so mxshimd and route ask the upstream again) stays "no MX".
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../helpers/resolver.sh"
 
@@ -55,6 +58,9 @@ local-data: "mx.corp.home.arpa. 300 IN A 192.168.1.25"
 local-data: "usedns.home.arpa. 300 IN MX 10 mx.corp.home.arpa."
 local-data: "nomx.home.arpa. 300 IN A 192.168.1.26"
 local-data: "site.onion. 300 IN MX 10 mx.site.onion."
+local-zone: "hosts.lan.test." static
+local-data: "printer.hosts.lan.test. 300 IN A 10.1.2.9"
+local-data: "scanner.hosts.lan.test. 300 IN A 10.1.2.10"
 local-data-ptr: "10.1.2.3 mx.lan.test."
 local-data-ptr: "192.168.1.25 mx.corp.home.arpa."
 local-data-ptr: "172.20.0.1 gw.lan.test."
@@ -71,6 +77,7 @@ t_unbound "$UP" "$T_DIR/zones.conf" || t_skip_all "unbound did not start"
 cat >"$T_DIR/rules.conf" <<'REOF'
 override.home.arpa     relay.example
 usedns.home.arpa       USEDNS $end
+scanner.hosts.lan.test USEDNS $end
 REOF
 P=$(t_port)
 t_mxshimd "$P" "$T_DIR/rules.conf" --upstream "127.0.0.1@$UP"
@@ -107,6 +114,7 @@ for q in mail.lan.test/MX mx.lan.test/A nothere.lan.test/MX \
     nothere.lan.test/A mx.lan.test/MX corp.home.arpa/MX \
     mx.corp.home.arpa/A nomx.home.arpa/MX nothere.home.arpa/MX \
     usedns.home.arpa/MX site.onion/MX nothere.invalid/A \
+    printer.hosts.lan.test/MX printer.hosts.lan.test/A \
     3.2.1.10.in-addr.arpa/PTR 4.2.1.10.in-addr.arpa/PTR \
     25.1.168.192.in-addr.arpa/PTR 1.0.20.172.in-addr.arpa/PTR \
     1.1.254.169.in-addr.arpa/PTR 1.0.64.100.in-addr.arpa/PTR \
@@ -117,6 +125,9 @@ for q in mail.lan.test/MX mx.lan.test/A nothere.lan.test/MX \
 done
 t_is "$(t_dig "$P" +short override.home.arpa MX)" "10 relay.example." \
     "an override under home.arpa still applies"
+t_is "$(t_dig "$P" +short scanner.hosts.lan.test MX)" \
+    "0 scanner.hosts.lan.test." \
+    "USEDNS on a NODATA without SOA: the implicit MX (RFC 5321 5.1)"
 
 # (c) mxshim route sees the same real MX records
 printf '* USEDNS $end\n' >"$T_DIR/all.conf"
@@ -129,6 +140,8 @@ t_is "$(route mail.lan.test)" "10 mx.lan.test;20 mx2.lan.test;" \
     "mxshim route: the real MX of a .test domain"
 t_is "$(route usedns.home.arpa)" "10 mx.corp.home.arpa;" \
     "mxshim route: USEDNS under home.arpa gives the upstream's MX"
+t_is "$(route printer.hosts.lan.test)" "0 printer.hosts.lan.test;" \
+    "mxshim route: a NODATA without SOA is \"no MX\": the implicit MX"
 missing=""
 while read -r z; do
 	[ "$z" = localhost. ] && continue

@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1058,6 +1059,17 @@ Test(real, try_later_is_tempfail)
 	uint8_t			 pkt[BUF];
 	size_t			 len;
 
+	static const char	*to_root[] = {
+		". 300 IN NS a.root-servers.net.", NULL
+	};
+
+	/* a referral to the root (libunbound scrubs it to a bare NOERROR;
+	   the second look reads the upstream's own), RA set */
+	len = upstream("example.com.", LDNS_RCODE_NOERROR, NULL, to_root,
+	    pkt);
+	cr_assert_eq(answer_read_real_mx("example.com", pkt, len, &st, &rr),
+	    0);
+	cr_assert_eq(rr.status, RULES_REAL_TEMPFAIL);
 	/* a lame referral: NS in the authority section, no SOA, RA clear */
 	len = upstream("example.com.", LDNS_RCODE_NOERROR, NULL, referral,
 	    pkt);
@@ -1090,6 +1102,9 @@ Test(real, try_later_is_tempfail)
 	    0);
 	cr_assert_eq(rr.status, RULES_REAL_NODATA);
 	cr_assert_eq(rr.ttl, 0);
+	/* ... which libunbound also makes of a BADVERS: marked for a
+	   second look (resolver/confirm.h) */
+	cr_assert_eq(st.nodata_bare, 1);
 	/* a CNAME to a name without MX, with the SOA: NODATA */
 	len = upstream("mail.example.com.", LDNS_RCODE_NOERROR, cname, soa,
 	    pkt);
@@ -1097,6 +1112,31 @@ Test(real, try_later_is_tempfail)
 	    &rr), 0);
 	cr_assert_eq(rr.status, RULES_REAL_NODATA);
 	cr_assert_eq(rr.ttl, 50);
+	cr_assert_eq(st.nodata_bare, 0);
+}
+
+/* The second look's question: what a stub asks, with EDNS. */
+Test(real, query_mx)
+{
+	uint8_t		 out[512];
+	ldns_pkt	*p = NULL;
+	int		 n;
+
+	n = answer_query_mx("Mail.Example.com", 0xbeef, out, sizeof(out));
+	cr_assert_gt(n, 0);
+	cr_assert_eq(ldns_wire2pkt(&p, out, (size_t)n), LDNS_STATUS_OK);
+	cr_assert_eq(ldns_pkt_id(p), 0xbeef);
+	cr_assert(ldns_pkt_rd(p));
+	cr_assert(!ldns_pkt_qr(p));
+	cr_assert_eq(ldns_pkt_edns_udp_size(p), ANSWER_MAX_UDP);
+	cr_assert_eq(ldns_pkt_qdcount(p), 1);
+	cr_assert_eq(ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_question(p),
+	    0)), LDNS_RR_TYPE_MX);
+	ldns_pkt_free(p);
+	cr_assert_eq(answer_query_mx("a..b", 1, out, sizeof(out)), -1);
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_eq(answer_query_mx("example.com", 1, out, 20), -1);
+	cr_assert_eq(errno, ENOSPC);
 }
 
 Test(real, bad_name_and_tempfail_helper)
