@@ -25,12 +25,14 @@ resolver_mxshimd_SOURCES = resolver/main.c \
 	resolver/commands.c resolver/commands.h \
 	resolver/metrics.c resolver/metrics.h \
 	resolver/log.c resolver/log.h \
-	resolver/harden.c resolver/harden.h
+	resolver/harden.c resolver/harden.h \
+	resolver/notify.c resolver/notify.h
 resolver_mxshimd_CFLAGS = $(AM_CFLAGS) $(UNBOUND_CFLAGS) $(LDNS_CFLAGS) \
-	-I$(top_srcdir)/cli
+	$(LIBSYSTEMD_CFLAGS) -I$(top_srcdir)/cli
 resolver_mxshimd_LDADD = cli/librealmx.la resolver/libubstub.la \
 	rules/librules.la answer/libanswer.la \
-	$(UNBOUND_LIBS) $(LDNS_LIBS) $(LIBEVENT_LIBS) $(PTHREAD_LIBS)
+	$(UNBOUND_LIBS) $(LDNS_LIBS) $(LIBEVENT_LIBS) $(PTHREAD_LIBS) \
+	$(LIBSYSTEMD_LIBS)
 # what the resolver's tests, benchmark and example need in a tarball
 EXTRA_DIST += tests/integration/resolver_rules.sh \
 	tests/integration/resolver_protocol.sh \
@@ -42,3 +44,5 @@ EXTRA_DIST += tests/integration/resolver_rules.sh \
 	bench/resolver/lib.sh bench/resolver/soak.sh \
 	bench/resolver/fairness.sh bench/resolver/tcp_greedy.sh bench/resolver/ops.sh \
 	bench/resolver/instr.sh tests/integration/resolver_zones.sh
+# sd_notify(3): resolver/notify.c
+EXTRA_DIST += tests/integration/resolver_notify.sh tests/helpers/notify_listen.py

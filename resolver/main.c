@@ -6,7 +6,9 @@
  * operator must see (options, rules, upstreams, sockets) is done before
  * detaching, so the exit status and message reach the terminal; sockets
  * (the control socket too) are bound before privileges are dropped; the
- * workers start last.  The main thread then runs a libevent loop of its
+ * workers start last, and only then is the service manager told that
+ * mxshimd is ready (notify.h), so that a start failing at any step fails
+ * `systemctl start`.  The main thread then runs a libevent loop of its
  * own for the operator: signals (through a signalfd), the control socket
  * and /metrics.  SIGHUP loads the rules anew once the file has been still
  * for --settle (the workers keep answering with the old set meanwhile),
@@ -38,6 +40,7 @@
 #include "harden.h"
 #include "log.h"
 #include "metrics.h"
+#include "notify.h"
 #include "options.h"
 #include "rules.h"
 #include "ruleset.h"
@@ -184,7 +187,34 @@ detach(void)
 	return 0;
 }
 
-/* Remember how the last reload went, for `status`, and count it. */
+/*
+ * Tell the service manager what is served (and how the last reload went,
+ * after one): with ready, that mxshimd answers now.
+ */
+static void
+tell_status(int ready)
+{
+	struct ruleset	*rs = ruleset_acquire();
+	char		 msg[320];
+	int		 n;
+
+	n = snprintf(msg, sizeof(msg), "serving %zu rules, generation %lu",
+	    rules_count(rs->rules), rs->generation);
+	ruleset_release(rs);
+	if (strcmp(last_reload, "none") != 0 && n > 0 &&
+	    (size_t)n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - n, "; last reload %s",
+		    last_reload);
+	if (ready)
+		notify_ready(msg);
+	else
+		notify_status(msg);
+}
+
+/*
+ * Remember how the last reload went, for `status` and the service
+ * manager, and count it.
+ */
 static void
 reload_result(int ok)
 {
@@ -198,6 +228,7 @@ reload_result(int ok)
 	snprintf(last_reload, sizeof(last_reload), "%s at %s (generation %lu)",
 	    ok ? "ok" : "failed", when, ruleset_generation());
 	stats_add(stats_main(), ok ? STAT_RELOAD_OK : STAT_RELOAD_FAILED);
+	tell_status(0);
 }
 
 /* The old set stays: say so, and which it is, to the log and out. */
@@ -603,7 +634,9 @@ main(int argc, char **argv)
 	if (start_workers() == -1)
 		return 1;	/* the set belongs to ruleset.c now */
 	announce(cfg.rules_path, set, "serving");
+	tell_status(1);
 	serve();
+	notify_stopping();
 	finish(&cfg, stop_fd);
 	return 0;
 fail:
