@@ -21,9 +21,10 @@
 set -e
 cd "$(dirname "$0")"
 
+# libsystemd-dev: mxshimd's sd_notify (the unit is Type=notify)
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config \
 libldns-dev libunbound-dev libpcre2-dev libxml2-dev libevent-dev \
-libjansson-dev"
+libjansson-dev libsystemd-dev"
 EXAMPLE_PKGS="unbound dnsutils iproute2"
 # libcriterion-dev: the unit tests; gdb: its gcore, for shim_core;
 # python3-aiosmtpd: the mail servers of the export tests; curl: the
