@@ -41,6 +41,7 @@ cursor() { journalctl -u mxshimd -n 0 --show-cursor | sed -n 's/^-- cursor: //p'
 since() { journalctl -u mxshimd -o cat --after-cursor="$1"; }
 mx() { dig @127.0.0.1 +short $T_DIGOPTS "$@" MX; }
 mainpid() { systemctl show -p MainPID --value mxshimd; }
+status() { systemctl show -p StatusText --value mxshimd; }
 # reloaded FILE HOST: put FILE, `systemctl reload mxshimd` succeeds, and
 # partner.example's MX becomes HOST (the reload is asynchronous: waited for)
 reloaded() {
@@ -65,16 +66,33 @@ refused() {
 }
 
 # --- systemctl start ----------------------------------------------------------
+# Type=notify: start returns once mxshimd said READY=1, and fails when it
+# exits before.  After each refused start the unit would be restarted
+# (Restart=on-failure): stopped, and its start counter reset.
+stopped() { systemctl stop mxshimd; systemctl reset-failed mxshimd 2>/dev/null; }
 echo 'MXSHIMD_OPTS="--upstream 127.0.0.1@5353"' >>/etc/default/mxshimd
 printf 'partner.example  relay0.isp.example $nosuch\n' >"$T_DIR/bad0.conf"
 put "$T_DIR/bad0.conf"
-refused start "with a bad rules file" "^$RULES:1:[0-9]+: "
-systemctl stop mxshimd
+refused start "with a bad rules file" "(^|: )$RULES:1:[0-9]+: "
+stopped
 printf 'partner.example  relay.isp.example\n' >"$T_DIR/one.conf"
 put "$T_DIR/one.conf"
+# port 53 taken (by an Unbound, which sets SO_REUSEPORT as mxshimd does)
+t_unbound 53 "$T_DIR/zones.conf" || t_bail "unbound on port 53 did not start"
+refused start "with port 53 taken" "127\.0\.0\.1.*53.*[Aa]ddress already in use"
+t_is "$(systemctl show -p Result --value mxshimd)" exit-code \
+    "... the unit failed (Result=exit-code)"
+stopped
+kill "$UNBOUND_PID" && t_wait_for t_gone "$UNBOUND_PID"
 c0=$(cursor)
 systemctl start mxshimd
 t_ok $? "systemctl start mxshimd"
+# no wait, no retry: start returned, so mxshimd answers
+t_is "$(mx partner.example)$(mx +tcp partner.example)" \
+    "10 relay.isp.example.10 relay.isp.example." \
+    "... and returned only once mxshimd answers from the rules, UDP and TCP"
+t_is "$(status)" "serving 1 rules, generation 1" \
+    "... its status (StatusText): the rules it serves"
 t_wait_for sh -c 'ss -Hlnu "src 127.0.0.1 and sport = :53" | grep -q . &&
     ss -Hlnt "src 127.0.0.1 and sport = :53" | grep -q .'
 t_ok $? "... it listens on 127.0.0.1:53, UDP and TCP"
@@ -99,6 +117,9 @@ t_is "$(mx other.example)" "10 mx.other.example." \
 printf 'partner.example  relay2.isp.example\n' >"$T_DIR/two.conf"
 reloaded "$T_DIR/two.conf" relay2.isp.example
 t_is "$(mainpid)" "$pid" "... in the same process"
+t_like "$(status)" \
+    "^serving 1 rules, generation 2; last reload ok at [0-9TZ:-]+ \(generation 2\)$" \
+    "... its status says the new generation"
 
 # --- systemctl reload, a bad file ---------------------------------------------
 printf 'partner.example  relay3.isp.example $nosuch\n' >"$T_DIR/bad.conf"
@@ -106,6 +127,9 @@ put "$T_DIR/bad.conf"
 refused reload "with a bad file" "^$RULES:1:[0-9]+: "
 t_is "$(systemctl is-active mxshimd)" active "... the service stays active"
 t_is "$(mx partner.example)" "10 relay2.isp.example." "... the old rules answer"
+t_like "$(status)" \
+    "^serving 1 rules, generation 2; last reload failed at [0-9TZ:-]+ \(generation 2\)$" \
+    "... its status says the reload failed"
 
 # --- a file _mxshim cannot read ----------------------------------------------
 install -m 0600 -o root -g root "$T_DIR/two.conf" $RULES
