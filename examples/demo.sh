@@ -20,8 +20,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/helpers/pf.sh"
-t_ns_enter --pid "$@"
-pf_ns_setup
+pf_ns_enter "$@"
 [ -x "$MXSHIMD" ] || { echo "build first: resolver/mxshimd is missing" >&2; exit 1; }
 
 RULES="$TOP/tests/postfix/overrides.conf"

@@ -73,3 +73,5 @@ tests_unit_test_confirm_CFLAGS = $(CRIT_CFLAGS) $(LDNS_CFLAGS) $(LIBEVENT_CFLAGS
 tests_unit_test_confirm_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/resolver
 tests_unit_test_confirm_LDADD = resolver/libubstub.la answer/libanswer.la \
 	rules/librules.la $(UNBOUND_LIBS) $(LDNS_LIBS) $(LIBEVENT_LIBS) $(CRIT_LIBS)
+# Postfix unpacked, as where another MTA is installed (tests/helpers/pf.sh)
+EXTRA_DIST += tests/integration/postfix_unpacked.sh

@@ -1,6 +1,6 @@
 # tests/helpers/pf.sh - real mail through a real Postfix, for
 # tests/integration/postfix_*.sh, exim_*.sh and examples/demo.sh.  Source
-# it after tests/lib.sh, then call `t_ns_enter --pid "$@"` and pf_ns_setup.
+# it after tests/lib.sh, then call `pf_ns_enter "$@"`.
 #
 # Everything happens inside a private network, mount and pid namespace:
 # only loopback exists, /etc/resolv.conf is a private file bind-mounted
@@ -9,7 +9,29 @@
 # smtp-sink plays the remote mail servers on extra loopback addresses
 # (127.0.0.5 and up) and stores what it receives.
 #
-#   pf_ns_setup               inside: loopback, a private resolv.conf
+# Where Postfix is not installed (apt will not install it beside exim4 or
+# sendmail, the system's MTA), Debian's postfix package is unpacked into
+# tests/out/postfix before the test enters its namespace (pf_fetch), and
+# inside it pf_use shows that copy at Postfix's own paths: overlays on
+# /usr and /etc put its files first, /usr/lib/postfix (daemons, libraries)
+# and /etc/postfix are bind-mounted from it alone, and private /etc/passwd
+# and /etc/group give the postfix user and postdrop group.  The programs
+# keep their compiled-in paths: no LD_LIBRARY_PATH, no main.cf change.
+# MXSHIM_TEST_POSTFIX=unpacked does the same where Postfix is installed
+# (tests/integration/postfix_unpacked.sh proves the installed one unused).
+#
+#   pf_ns_enter ARGS...       outside: pf_fetch, then t_ns_enter --pid;
+#                             inside: pf_ns_setup
+#   pf_ns_setup               inside: pf_use, loopback, a private resolv.conf
+#   pf_ns_net                 inside: the same without Postfix (tests that
+#                             use another MTA and no smtp-sink)
+#   pf_unpacked               whether this run uses the unpacked copy
+#   pf_fetch                  outside: unpack it once (if used); on failure
+#                             says why on stdout
+#   pf_use                    inside: show it at Postfix's paths (if used)
+#   pf_free_id START          the highest uid and gid below START, both free
+#   pf_accounts               inside: private /etc/passwd and /etc/group
+#   pf_user NAME ID           inside: user and group NAME unless NAME exists
 #   pf_sink NAME ADDR[:PORT]  start an smtp-sink storing into $T_DIR/sink-NAME
 #   pf_setup [KEY=VALUE...]   write the private Postfix instance
 #   pf_start / pf_stop        start and stop it (pf_start needs pf_setup)
@@ -25,18 +47,170 @@
 
 PF_WAIT=${PF_WAIT:-20}	# seconds a delivery may take before we give up
 
-# pf_ns_setup: loopback up, resolv.conf pointing at 127.0.0.1, and the
-# scratch directory open to the postfix and nobody users (Postfix's smtp
-# reads the rules and the library from there in preload mode, smtp-sink
-# writes its dumps there).
+# pf_ns_enter ARGS...: pf_fetch out here (the namespace has no network),
+# then the test again in its namespaces (t_ns_enter --pid), and there
+# pf_ns_setup.  A copy that cannot be unpacked is a missing dependency.
+pf_ns_enter() {
+	if [ -z "${T_IN_NS:-}" ] && [ "$(id -u)" = 0 ]; then
+		why=$(pf_fetch) || t_missing "$why"
+	fi
+	t_ns_enter --pid "$@"
+	pf_ns_setup
+}
+
+# pf_ns_setup: Postfix (pf_use), then pf_ns_net.
 pf_ns_setup() {
 	PATH="$PATH:/usr/sbin:/sbin"
+	pf_use
 	for c in postfix postconf postqueue sendmail smtp-sink; do
 		command -v "$c" >/dev/null 2>&1 ||
 		    t_missing "$c (Debian package postfix)"
 	done
+	pf_ns_net
+}
+
+# pf_ns_net: loopback up, resolv.conf pointing at 127.0.0.1, and the
+# scratch directory open to the postfix and nobody users (Postfix's smtp
+# reads the rules and the library from there in preload mode, smtp-sink
+# writes its dumps there).
+pf_ns_net() {
 	t_ns_resolver 2
 	chmod 755 "$T_DIR"
+}
+
+PF_PKGS="postfix"
+PF_ROOT="$TOP/tests/out/postfix/root"
+
+# pf_unpacked: true when Postfix comes from tests/out/postfix: it is not
+# installed, or MXSHIM_TEST_POSTFIX=unpacked.  Decided when this file is
+# sourced, before pf_use puts the copy at /usr/sbin/postfix (the run in
+# the namespace sources it again, before pf_use too).
+PF_UNPACKED=
+if [ "${MXSHIM_TEST_POSTFIX:-}" = unpacked ] || [ ! -x /usr/sbin/postfix ]
+then
+	PF_UNPACKED=1
+fi
+pf_unpacked() {
+	[ -n "$PF_UNPACKED" ]
+}
+
+# pf_fetch: when the unpacked copy is used, Debian's postfix package and
+# the libraries it needs that are not installed, unpacked once into
+# tests/out/postfix (pf_deb_fetch); on failure, says why on stdout.
+pf_fetch() {
+	pf_unpacked || return 0
+	pf_deb_fetch postfix /usr/sbin/postfix pf_unpack && return 0
+	echo "postfix, unpacked (apt-get download $PF_PKGS failed)"
+	return 1
+}
+
+# pf_unpack DIR: what pf_fetch unpacks, in DIR/root, finished the way
+# Debian's postinst finishes an installation: master.cf and dynamicmaps.cf
+# in /etc/postfix, postdrop and postqueue set-gid postdrop.  The ids of
+# the postfix user and the postdrop group (the installed ones, else free
+# ones) go into DIR/passwd and DIR/group for pf_use to add.  lib/ is moved
+# into usr/lib: pf_use overlays /usr only (/lib is a link to it).
+pf_unpack() {
+	libs=$(apt-cache show --no-all-versions postfix |
+	    sed -n 's/^Depends: //p' | tr ',' '\n' |
+	    sed -n 's/^ *\(lib[^ ]*\).*/\1/p' | while read -r p; do
+		dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null |
+		    grep -q ' installed$' || echo "$p"
+	    done)
+	# shellcheck disable=SC2086
+	pf_deb_unpack "$1" $PF_PKGS $libs || return 1
+	r=$1/root
+	if [ -d "$r/lib" ]; then
+		cp -a "$r/lib/." "$r/usr/lib/" && rm -rf "$r/lib" || return 1
+	fi
+	cp "$r/usr/share/postfix/master.cf.dist" "$r/etc/postfix/master.cf" &&
+	    cp "$r/usr/share/postfix/dynamicmaps.cf" "$r/etc/postfix/" ||
+	    return 1
+	uid=$(id -u postfix 2>/dev/null) || uid=$(pf_free_id 64970)
+	gid=$(getent group postfix | cut -d: -f3)
+	drop=$(getent group postdrop | cut -d: -f3)
+	: "${gid:=$uid}" "${drop:=$(pf_free_id $((uid - 1)))}"
+	echo "postfix:x:$uid:$gid::/var/spool/postfix:/usr/sbin/nologin" \
+	    >"$1/passwd"
+	printf 'postfix:x:%s:\npostdrop:x:%s:\n' "$gid" "$drop" >"$1/group"
+	chgrp "$drop" "$r/usr/sbin/postdrop" "$r/usr/sbin/postqueue" &&
+	    chmod 2555 "$r/usr/sbin/postdrop" "$r/usr/sbin/postqueue"
+}
+
+# pf_use: when the unpacked copy is used, show it at Postfix's paths in
+# this mount namespace (see the top of this file); a failure ends the
+# test (skipped for a copy not there or missing libraries, failed for a
+# mount that did not work).
+pf_use() {
+	pf_unpacked || return 0
+	[ -x "$PF_ROOT/usr/sbin/postfix" ] ||
+	    t_missing "postfix, unpacked in tests/out/postfix (pf_fetch)"
+	for d in /usr /etc; do
+		pf_overlay "$PF_ROOT$d" "$d" ||
+		    t_bail "cannot overlay $PF_ROOT$d on $d"
+	done
+	for d in /usr/lib/postfix /etc/postfix; do
+		mount --bind "$PF_ROOT$d" "$d" ||
+		    t_bail "cannot bind-mount $PF_ROOT$d on $d"
+	done
+	pf_accounts || t_bail "cannot make /etc/passwd and /etc/group private"
+	for f in passwd group; do
+		while IFS=: read -r name rest; do
+			getent "$f" "$name" >/dev/null ||
+			    echo "$name:$rest" >>"/etc/$f"
+		done <"${PF_ROOT%/root}/$f"
+	done
+	[ "$(stat -c %G /usr/sbin/postdrop)" = postdrop ] ||
+	    t_bail "/usr/sbin/postdrop is not postdrop's: remove tests/out/postfix"
+	missing=$(ldd /usr/sbin/postfix /usr/lib/postfix/sbin/* 2>/dev/null |
+	    sed -n 's/^[[:space:]]*\([^ ]*\) => not found.*/\1/p' |
+	    sort -u | tr '\n' ' ')
+	[ -z "$missing" ] || t_missing "the libraries of Postfix: $missing"
+}
+
+# pf_overlay LOWER DIR: a read-only overlay on DIR with LOWER's files
+# before DIR's own; what was mounted below DIR (say /etc/hosts in a
+# container) is mounted again on top, from a view of DIR taken before.
+pf_overlay() {
+	subs=$(findmnt -rn -o TARGET | awk -v d="$2/" 'index($0, d) == 1')
+	if [ -n "$subs" ]; then
+		mkdir -p "$T_DIR/below$2" &&
+		    mount --rbind "$2" "$T_DIR/below$2" || return 1
+	fi
+	mount -t overlay overlay -o "lowerdir=$1:$2" "$2" || return 1
+	for s in $subs; do
+		mount --rbind "$T_DIR/below$s" "$s" || return 1
+	done
+}
+
+# pf_free_id START: the highest number up to START that is neither a uid
+# nor a gid.
+pf_free_id() {
+	id=$1
+	while getent passwd "$id" >/dev/null || getent group "$id" >/dev/null
+	do
+		id=$((id - 1))
+	done
+	echo "$id"
+}
+
+# pf_accounts: private copies of /etc/passwd and /etc/group bind-mounted
+# over the real ones (once per namespace), for the users a test adds.
+pf_accounts() {
+	[ -f "$T_DIR/group" ] && return 0
+	cp /etc/passwd "$T_DIR/passwd" &&
+	    mount --bind "$T_DIR/passwd" /etc/passwd &&
+	    cp /etc/group "$T_DIR/group" &&
+	    mount --bind "$T_DIR/group" /etc/group
+}
+
+# pf_user NAME ID [HOME]: inside, a user NAME with its own group NAME, both
+# with id ID, in the private accounts, unless NAME is a user already.
+pf_user() {
+	pf_accounts || return 1
+	getent passwd "$1" >/dev/null && return 0
+	echo "$1:x:$2:$2::${3:-/nonexistent}:/usr/sbin/nologin" >>/etc/passwd &&
+	    echo "$1:x:$2:" >>/etc/group
 }
 
 # pf_sink NAME ADDR[:PORT]: an smtp-sink on ADDR (port 25 unless given)

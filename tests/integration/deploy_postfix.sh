@@ -12,8 +12,7 @@
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/helpers/pf.sh"
-t_ns_enter --pid "$@"
-pf_ns_setup
+pf_ns_enter "$@"
 [ -x "$MXSHIMD" ] && [ -f "$TOP/etc/mxshimd.service" ] ||
     t_missing "resolver/mxshimd and etc/mxshimd.service (make)"
 [ -f /lib/systemd/system/postfix@.service ] ||

@@ -11,8 +11,7 @@ TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
 if [ -z "${T_IN_NS:-}" ] && [ "$(id -u)" = 0 ] && ! ex_fetch; then
 	t_missing "exim4 (apt-get download $EX_PKGS failed)"
 fi
-t_ns_enter --pid "$@"
-pf_ns_setup
+pf_ns_enter "$@"
 SHIM_LIB="$TOP/shim/.libs/libmxshim.so"
 [ -f "$SHIM_LIB" ] || t_missing "shim/.libs/libmxshim.so (make)"
 ex_fetch || t_missing "exim4 (not unpacked: apt-get download)"

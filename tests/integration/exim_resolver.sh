@@ -10,8 +10,7 @@ TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
 if [ -z "${T_IN_NS:-}" ] && [ "$(id -u)" = 0 ] && ! ex_fetch; then
 	t_missing "exim4 (apt-get download $EX_PKGS failed)"
 fi
-t_ns_enter --pid "$@"
-pf_ns_setup
+pf_ns_enter "$@"
 [ -x "$MXSHIMD" ] || t_missing "resolver/mxshimd (make)"
 ex_fetch || t_missing "exim4 (not unpacked: apt-get download)"
 PF_MTA=ex

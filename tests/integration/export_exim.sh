@@ -13,7 +13,7 @@ if [ -z "${T_IN_NS:-}" ] && [ "$(id -u)" = 0 ] && ! ex_fetch; then
 	t_missing "exim4 (apt-get download $EX_PKGS failed)"
 fi
 t_ns_enter --pid "$@"
-pf_ns_setup
+pf_ns_net
 ex_fetch || t_missing "exim4 (not unpacked: apt-get download)"
 xp_setup
 t_ok $? "Unbound and the mail servers are up"

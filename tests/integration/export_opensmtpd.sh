@@ -23,7 +23,7 @@ if [ -z "${T_IN_NS:-}" ] && [ "$(id -u)" = 0 ] && ! why=$(os_fetch); then
 	t_missing "$why"
 fi
 t_ns_enter --pid "$@"
-pf_ns_setup
+pf_ns_net
 os_fetch >"$T_DIR/os-fetch.why" || t_missing "$(cat "$T_DIR/os-fetch.why")"
 command -v openssl >/dev/null || t_missing "openssl"
 

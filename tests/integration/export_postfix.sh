@@ -8,8 +8,7 @@ TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/helpers/pf.sh"
 . "$TOP/tests/helpers/export.sh"
-t_ns_enter --pid "$@"
-pf_ns_setup
+pf_ns_enter "$@"
 xp_setup
 t_ok $? "Unbound and the mail servers are up"
 

@@ -7,8 +7,7 @@
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/helpers/pf.sh"
-t_ns_enter --pid "$@"
-pf_ns_setup
+pf_ns_enter "$@"
 
 cat >"$T_DIR/zones.conf" <<'ZONE'
 local-zone: "example." static

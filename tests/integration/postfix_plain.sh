@@ -5,8 +5,7 @@
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/helpers/pf.sh"
-t_ns_enter --pid "$@"
-pf_ns_setup
+pf_ns_enter "$@"
 
 t_unbound 53 "$TOP/tests/postfix/zones.conf" ||
     t_bail "unbound did not start"
