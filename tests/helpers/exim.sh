@@ -36,22 +36,10 @@ ex_unpack() {
 }
 
 # ex_setup: the Debian-exim user (a free uid) in private copies of
-# /etc/passwd and /etc/group, spool and log directories it owns, and the
-# configuration from tests/postfix/exim.conf.in.
+# /etc/passwd and /etc/group (pf_user), spool and log directories it owns,
+# and the configuration from tests/postfix/exim.conf.in.
 ex_setup() {
-	uid=64990
-	while getent passwd "$uid" >/dev/null || getent group "$uid" >/dev/null
-	do
-		uid=$((uid - 1))
-	done
-	cp /etc/passwd "$T_DIR/passwd" && cp /etc/group "$T_DIR/group"
-	if ! getent passwd Debian-exim >/dev/null; then
-		echo "Debian-exim:x:$uid:$uid::/nonexistent:/usr/sbin/nologin" \
-		    >>"$T_DIR/passwd"
-		echo "Debian-exim:x:$uid:" >>"$T_DIR/group"
-	fi
-	mount --bind "$T_DIR/passwd" /etc/passwd &&
-	    mount --bind "$T_DIR/group" /etc/group || return 1
+	pf_user Debian-exim "$(pf_free_id 64990)" || return 1
 	mkdir -p "$T_DIR/exim-spool" "$T_DIR/exim-log"
 	chown Debian-exim:Debian-exim "$T_DIR/exim-spool" "$T_DIR/exim-log"
 	EX_LOG="$T_DIR/exim-log/mainlog"

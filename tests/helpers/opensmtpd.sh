@@ -37,24 +37,11 @@ os_unpack() {
 	pf_deb_unpack "$1" $OS_PKGS
 }
 
-# os_user NAME: a free uid for NAME in the private passwd and group.
-os_user() {
-	getent passwd "$1" >/dev/null && return 0
-	uid=64980
-	while getent passwd "$uid" >/dev/null || getent group "$uid" >/dev/null
-	do
-		uid=$((uid - 1))
-	done
-	echo "$1:x:$uid:$uid::/var/lib/opensmtpd/empty:/usr/sbin/nologin" \
-	    >>/etc/passwd
-	echo "$1:x:$uid:" >>/etc/group
-}
-
 os_setup() {
-	cp /etc/passwd "$T_DIR/passwd" && cp /etc/group "$T_DIR/group" &&
-	    mount --bind "$T_DIR/passwd" /etc/passwd &&
-	    mount --bind "$T_DIR/group" /etc/group || return 1
-	os_user opensmtpd && os_user opensmtpq || return 1
+	for u in opensmtpd opensmtpq; do
+		pf_user "$u" "$(pf_free_id 64980)" /var/lib/opensmtpd/empty ||
+		    return 1
+	done
 	for d in /var/spool /var/lib /run; do
 		mount -t tmpfs -o mode=755 tmpfs "$d" || return 1
 	done

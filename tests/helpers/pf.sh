@@ -13,7 +13,8 @@
 # sendmail, the system's MTA), Debian's postfix package is unpacked into
 # tests/out/postfix before the test enters its namespace (pf_fetch), and
 # inside it pf_use shows that copy at Postfix's own paths: overlays on
-# /usr and /etc put its files first, /usr/lib/postfix (daemons, libraries)
+# /usr, /etc and /var put its files first (and keep what is written there
+# in the test's directory), /usr/lib/postfix (daemons, libraries)
 # and /etc/postfix are bind-mounted from it alone, and private /etc/passwd
 # and /etc/group give the postfix user and postdrop group.  The programs
 # keep their compiled-in paths: no LD_LIBRARY_PATH, no main.cf change.
@@ -145,7 +146,7 @@ pf_use() {
 	pf_unpacked || return 0
 	[ -x "$PF_ROOT/usr/sbin/postfix" ] ||
 	    t_missing "postfix, unpacked in tests/out/postfix (pf_fetch)"
-	for d in /usr /etc; do
+	for d in /usr /etc /var; do
 		pf_overlay "$PF_ROOT$d" "$d" ||
 		    t_bail "cannot overlay $PF_ROOT$d on $d"
 	done
@@ -168,19 +169,30 @@ pf_use() {
 	[ -z "$missing" ] || t_missing "the libraries of Postfix: $missing"
 }
 
-# pf_overlay LOWER DIR: a read-only overlay on DIR with LOWER's files
-# before DIR's own; what was mounted below DIR (say /etc/hosts in a
-# container) is mounted again on top, from a view of DIR taken before.
+# pf_overlay LOWER DIR: an overlay on DIR with LOWER's files (if LOWER is
+# not empty) before DIR's own, and what is written there kept in
+# $T_DIR/upper (never on the machine).  What was mounted below DIR (say
+# /etc/hosts in a container, or our resolv.conf) is mounted again on top,
+# from a view of DIR taken before and detached at once: left in $T_DIR,
+# the view would expose the machine's DIR to t_cleanup's rm -rf.
 pf_overlay() {
 	subs=$(findmnt -rn -o TARGET | awk -v d="$2/" 'index($0, d) == 1')
+	below="$T_DIR/below$2"
 	if [ -n "$subs" ]; then
-		mkdir -p "$T_DIR/below$2" &&
-		    mount --rbind "$2" "$T_DIR/below$2" || return 1
+		mkdir -p "$below" && mount --rbind "$2" "$below" || return 1
 	fi
-	mount -t overlay overlay -o "lowerdir=$1:$2" "$2" || return 1
+	mkdir -p "$T_DIR/upper$2" "$T_DIR/work$2" &&
+	    mount -t overlay overlay -o "lowerdir=${1:+$1:}$2,upperdir=$T_DIR/upper$2,workdir=$T_DIR/work$2" "$2"
+	ok=$?
 	for s in $subs; do
-		mount --rbind "$T_DIR/below$s" "$s" || return 1
+		[ $ok -eq 0 ] || break
+		mount --rbind "$T_DIR/below$s" "$s"; ok=$?
 	done
+	if [ -n "$subs" ] && ! umount -l "$below"; then
+		T_KEEP=1	# no rm -rf through it
+		return 1
+	fi
+	return $ok
 }
 
 # pf_free_id START: the highest number up to START that is neither a uid

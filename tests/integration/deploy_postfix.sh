@@ -19,6 +19,10 @@ pf_ns_enter "$@"
     t_missing "Debian's postfix@.service (postfix)"
 
 # --- the machine before the recipe: private copies of its paths ----------
+# (what the recipe writes in /etc and /var, and the directories made for
+# the copies, stay in $T_DIR: pf_use's overlays, or these)
+pf_unpacked || { pf_overlay "" /etc && pf_overlay "" /var; } ||
+    t_bail "cannot overlay /etc and /var"
 private() {	# private DIR: a writable copy of DIR, for this namespace only
 	mkdir -p "$T_DIR/root$1"
 	[ -d "$1" ] && cp -a "$1/." "$T_DIR/root$1/"
@@ -28,14 +32,7 @@ for d in /etc/postfix /var/spool/postfix /var/lib/postfix /etc/mxshim \
     /etc/default /etc/dhcp; do
 	private $d || t_skip_all "cannot make $d private"
 done
-if ! getent passwd _mxshim >/dev/null; then	# the package's user
-	for f in passwd group; do
-		cp /etc/$f "$T_DIR/$f"
-		mount --bind "$T_DIR/$f" /etc/$f
-	done
-	echo "_mxshim:x:799:799::/nonexistent:/usr/sbin/nologin" >>/etc/passwd
-	echo "_mxshim:x:799:" >>/etc/group
-fi
+pf_user _mxshim 799	# the package's user
 install -m 0640 -o root -g _mxshim "$TOP/etc/overrides.conf" \
     /etc/mxshim/overrides.conf
 install -m 0644 "$TOP/etc/mxshimd.default" /etc/default/mxshimd
