@@ -21,8 +21,9 @@
 # MXSHIM_TEST_POSTFIX=unpacked does the same where Postfix is installed
 # (tests/integration/postfix_unpacked.sh proves the installed one unused).
 #
-#   pf_ns_enter ARGS...       outside: pf_fetch, then t_ns_enter --pid;
+#   pf_ns_enter ARGS...       outside: pf_need, then t_ns_enter --pid;
 #                             inside: pf_ns_setup
+#   pf_need                   outside: pf_fetch, or skip the test
 #   pf_ns_setup               inside: pf_use, loopback, a private resolv.conf
 #   pf_ns_net                 inside: the same without Postfix (tests that
 #                             use another MTA and no smtp-sink)
@@ -48,15 +49,20 @@
 
 PF_WAIT=${PF_WAIT:-20}	# seconds a delivery may take before we give up
 
-# pf_ns_enter ARGS...: pf_fetch out here (the namespace has no network),
-# then the test again in its namespaces (t_ns_enter --pid), and there
-# pf_ns_setup.  A copy that cannot be unpacked is a missing dependency.
+# pf_ns_enter ARGS...: pf_need, then the test again in its namespaces
+# (t_ns_enter --pid), and there pf_ns_setup.
 pf_ns_enter() {
+	pf_need
+	t_ns_enter --pid "$@"
+	pf_ns_setup
+}
+
+# pf_need: before t_ns_enter, pf_fetch (the namespace has no network); a
+# copy that cannot be unpacked is a missing dependency.  Inside, nothing.
+pf_need() {
 	if [ -z "${T_IN_NS:-}" ] && [ "$(id -u)" = 0 ]; then
 		why=$(pf_fetch) || t_missing "$why"
 	fi
-	t_ns_enter --pid "$@"
-	pf_ns_setup
 }
 
 # pf_ns_setup: Postfix (pf_use), then pf_ns_net.
@@ -161,8 +167,13 @@ pf_use() {
 			    echo "$name:$rest" >>"/etc/$f"
 		done <"${PF_ROOT%/root}/$f"
 	done
-	[ "$(stat -c %G /usr/sbin/postdrop)" = postdrop ] ||
-	    t_bail "/usr/sbin/postdrop is not postdrop's: remove tests/out/postfix"
+	# postdrop's gid since the unpacking may have changed (Postfix was
+	# installed): the overlay takes a private copy of the two files
+	for f in /usr/sbin/postdrop /usr/sbin/postqueue; do
+		[ "$(stat -c %G "$f")" = postdrop ] && continue
+		chgrp postdrop "$f" && chmod 2555 "$f" ||
+		    t_bail "cannot make $f set-gid postdrop"
+	done
 	missing=$(ldd /usr/sbin/postfix /usr/lib/postfix/sbin/* 2>/dev/null |
 	    sed -n 's/^[[:space:]]*\([^ ]*\) => not found.*/\1/p' |
 	    sort -u | tr '\n' ' ')

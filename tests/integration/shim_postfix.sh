@@ -5,7 +5,10 @@
 TOP="${MXSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/helpers/shim.sh"
+. "$TOP/tests/helpers/pf.sh"
+pf_need
 t_ns_enter "$@"
+pf_use
 command -v posttls-finger >/dev/null && command -v smtp-sink >/dev/null ||
     t_missing "postfix (posttls-finger, smtp-sink)"
 shim_ns_setup
