@@ -14,9 +14,10 @@
 # Run as root (apt-get).  Each command installs only what it needs, only
 # the missing packages, and never removes or replaces an installed one: a
 # package apt could install only by removing another (Postfix where exim4
-# or sendmail is the MTA) is left out with a message, and the tests that
-# need it report themselves skipped.  Exim and OpenSMTPD are never
-# installed: their tests unpack a private copy (tests/helpers/exim.sh,
+# or sendmail is the MTA) is left out with a message.  The tests then use
+# Debian's postfix package unpacked into tests/out/postfix instead
+# (tests/helpers/pf.sh, doc/testing.md), as they always do for Exim and
+# OpenSMTPD, which are never installed (tests/helpers/exim.sh,
 # tests/helpers/opensmtpd.sh).
 set -e
 cd "$(dirname "$0")"
@@ -63,8 +64,11 @@ deps() {
 			    --no-remove "$p"
 			return 1
 		fi
-		echo "bootstrap: not installing $p: it would remove $removes" \
-		    "(installed packages are never removed; its tests skip)"
+		why="its tests skip"
+		[ "$p" != postfix ] ||
+		    why="the tests unpack a copy into tests/out/postfix"
+		echo "bootstrap: not installing $p: it would remove" \
+		    "$removes(installed packages are never removed; $why)"
 	done
 }
 
