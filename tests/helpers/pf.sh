@@ -19,7 +19,8 @@
 # and /etc/group give the postfix user and postdrop group.  The programs
 # keep their compiled-in paths: no LD_LIBRARY_PATH, no main.cf change.
 # MXSHIM_TEST_POSTFIX=unpacked does the same where Postfix is installed
-# (tests/integration/postfix_unpacked.sh proves the installed one unused).
+# (tests/integration/postfix_unpacked.sh: postfix_plain.sh so, with
+# pf_from_copy proving the installed one unused).
 #
 #   pf_ns_enter ARGS...       outside: pf_need, then t_ns_enter --pid;
 #                             inside: pf_ns_setup
@@ -31,6 +32,7 @@
 #   pf_fetch                  outside: unpack it once (if used); on failure
 #                             says why on stdout
 #   pf_use                    inside: show it at Postfix's paths (if used)
+#   pf_from_copy              TAP: the running Postfix is the copy's files
 #   pf_free_id START          the highest uid and gid below START, both free
 #   pf_accounts               inside: private /etc/passwd and /etc/group
 #   pf_user NAME ID           inside: user and group NAME unless NAME exists
@@ -128,7 +130,7 @@ pf_unpack() {
 	pf_deb_unpack "$1" $PF_PKGS $libs || return 1
 	r=$1/root
 	if [ -d "$r/lib" ]; then
-		cp -a "$r/lib/." "$r/usr/lib/" && rm -rf "$r/lib" || return 1
+		cp -a "$r/lib/." "$r/usr/lib/" && rm -rf "${r:?}/lib" || return 1
 	fi
 	cp "$r/usr/share/postfix/master.cf.dist" "$r/etc/postfix/master.cf" &&
 	    cp "$r/usr/share/postfix/dynamicmaps.cf" "$r/etc/postfix/" ||
@@ -178,6 +180,32 @@ pf_use() {
 	    sed -n 's/^[[:space:]]*\([^ ]*\) => not found.*/\1/p' |
 	    sort -u | tr '\n' ' ')
 	[ -z "$missing" ] || t_missing "the libraries of Postfix: $missing"
+}
+
+# pf_from_copy: TAP, with the unpacked copy in use and Postfix running:
+# every file of /usr/lib/postfix that our processes map (the daemons,
+# their libraries; the pid namespace's /proc has only ours) and the
+# commands the tests run are the copy's files, none an installed one.
+# Files are told apart by inode: an overlay shows that of its layer's
+# file when the layers share a file system, as tests/out and /usr do.
+pf_from_copy() {
+	mapped=$(cat /proc/[0-9]*/maps 2>/dev/null |
+	    awk '$6 ~ /^\/usr\/lib\/postfix\// { print $5, $6 }' | sort -u)
+	t_like "$mapped" '/usr/lib/postfix/sbin/master$' \
+	    "the daemons' maps name /usr/lib/postfix/sbin/master"
+	t_like "$mapped" '/usr/lib/postfix/libpostfix-global\.so$' \
+	    "... and libpostfix-global.so"
+	wrong=$(printf '%s\n' "$mapped" | while read -r ino f; do
+		[ "$ino" = "$(stat -c %i "$PF_ROOT$f")" ] || echo "$f"
+	done)
+	t_is "$wrong" "" "each of them is the unpacked copy's file"
+	wrong=$(for f in /usr/sbin/postfix /usr/sbin/sendmail \
+	    /usr/sbin/postdrop /usr/sbin/postqueue /usr/sbin/postconf \
+	    /usr/sbin/smtp-sink /etc/postfix/postfix-script; do
+		[ "$(stat -c %i "$f")" = "$(stat -c %i "$PF_ROOT$f")" ] ||
+		    echo "$f"
+	done)
+	t_is "$wrong" "" "the commands and postfix-script are the copy's"
 }
 
 # pf_overlay LOWER DIR: an overlay on DIR with LOWER's files (if LOWER is

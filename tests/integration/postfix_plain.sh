@@ -28,6 +28,7 @@ t_like "$(cat "$f" 2>/dev/null)" "^X-Rcpt-Args: <bob@plain\.example>" \
     "... for bob@plain.example"
 t_is "$(pf_queue)" "" "the queue is empty"
 pf_no_problems
+! pf_unpacked || pf_from_copy
 
 pf_stop
 t_ok $? "postfix stop"
