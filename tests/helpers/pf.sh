@@ -13,8 +13,8 @@
 # sendmail, the system's MTA), Debian's postfix package is unpacked into
 # tests/out/postfix before the test enters its namespace (pf_fetch), and
 # inside it pf_use shows that copy at Postfix's own paths: overlays on
-# /usr, /etc and /var put its files first (and keep what is written there
-# in the test's directory), /usr/lib/postfix (daemons, libraries)
+# /usr and /etc put its files first (and keep what is written there in
+# the test's directory), /usr/lib/postfix (daemons, libraries)
 # and /etc/postfix are bind-mounted from it alone, and private /etc/passwd
 # and /etc/group give the postfix user and postdrop group.  The programs
 # keep their compiled-in paths: no LD_LIBRARY_PATH, no main.cf change.
@@ -118,7 +118,7 @@ pf_fetch() {
 # in /etc/postfix, postdrop and postqueue set-gid postdrop.  The ids of
 # the postfix user and the postdrop group (the installed ones, else free
 # ones) go into DIR/passwd and DIR/group for pf_use to add.  lib/ is moved
-# into usr/lib: pf_use overlays /usr only (/lib is a link to it).
+# into usr/lib: pf_use overlays /usr, not /lib (a link to usr/lib).
 pf_unpack() {
 	libs=$(apt-cache show --no-all-versions postfix |
 	    sed -n 's/^Depends: //p' | tr ',' '\n' |
@@ -154,13 +154,21 @@ pf_use() {
 	pf_unpacked || return 0
 	[ -x "$PF_ROOT/usr/sbin/postfix" ] ||
 	    t_missing "postfix, unpacked in tests/out/postfix (pf_fetch)"
-	for d in /usr /etc /var; do
-		pf_overlay "$PF_ROOT$d" "$d" ||
-		    t_bail "cannot overlay $PF_ROOT$d on $d"
+	# An overlay cannot take a layer from inside its own directory (a
+	# checkout under /usr): there, a copy in the test's directory.
+	PF_LAYER=$PF_ROOT
+	case "$PF_ROOT/" in
+	/usr/*|/etc/*)
+		PF_LAYER="$T_DIR/postfix"
+		cp -a "$PF_ROOT" "$PF_LAYER" || t_bail "cannot copy $PF_ROOT" ;;
+	esac
+	for d in /usr /etc; do
+		pf_overlay "$PF_LAYER$d" "$d" ||
+		    t_bail "cannot overlay $PF_LAYER$d on $d"
 	done
 	for d in /usr/lib/postfix /etc/postfix; do
-		mount --bind "$PF_ROOT$d" "$d" ||
-		    t_bail "cannot bind-mount $PF_ROOT$d on $d"
+		mount --bind "$PF_LAYER$d" "$d" ||
+		    t_bail "cannot bind-mount $PF_LAYER$d on $d"
 	done
 	pf_accounts || t_bail "cannot make /etc/passwd and /etc/group private"
 	for f in passwd group; do
@@ -196,13 +204,13 @@ pf_from_copy() {
 	t_like "$mapped" '/usr/lib/postfix/libpostfix-global\.so$' \
 	    "... and libpostfix-global.so"
 	wrong=$(printf '%s\n' "$mapped" | while read -r ino f; do
-		[ "$ino" = "$(stat -c %i "$PF_ROOT$f")" ] || echo "$f"
+		[ "$ino" = "$(stat -c %i "$PF_LAYER$f")" ] || echo "$f"
 	done)
 	t_is "$wrong" "" "each of them is the unpacked copy's file"
 	wrong=$(for f in /usr/sbin/postfix /usr/sbin/sendmail \
 	    /usr/sbin/postdrop /usr/sbin/postqueue /usr/sbin/postconf \
 	    /usr/sbin/smtp-sink /etc/postfix/postfix-script; do
-		[ "$(stat -c %i "$f")" = "$(stat -c %i "$PF_ROOT$f")" ] ||
+		[ "$(stat -c %i "$f")" = "$(stat -c %i "$PF_LAYER$f")" ] ||
 		    echo "$f"
 	done)
 	t_is "$wrong" "" "the commands and postfix-script are the copy's"

@@ -20,8 +20,9 @@ pf_ns_enter "$@"
 
 # --- the machine before the recipe: private copies of its paths ----------
 # (what the recipe writes in /etc and /var, and the directories made for
-# the copies, stay in $T_DIR: pf_use's overlays, or these)
-pf_unpacked || { pf_overlay "" /etc && pf_overlay "" /var; } ||
+# the copies where the machine has none, stay in $T_DIR: overlays, that
+# of pf_use on /etc with Postfix unpacked)
+{ pf_unpacked || pf_overlay "" /etc; } && pf_overlay "" /var ||
     t_bail "cannot overlay /etc and /var"
 private() {	# private DIR: a writable copy of DIR, for this namespace only
 	mkdir -p "$T_DIR/root$1"
