@@ -1,8 +1,10 @@
 #!/bin/sh
 # doc/deploy.md's Postfix recipe, word for word: the code blocks marked
 # <!-- deploy_postfix --> are extracted from the guide and run in order, as
-# root, against Debian's own Postfix (its master.cf with smtp chrooted,
-# /etc/postfix, /var/spool/postfix, its postfix@.service lines) and
+# root, against Debian's own Postfix (installed, or its package unpacked
+# where another MTA is the machine's: tests/helpers/pf.sh; its master.cf
+# with smtp chrooted, /etc/postfix, /var/spool/postfix, its
+# postfix@.service lines) and
 # mxshimd's unit, in a private network, mount and pid namespace where
 # those paths are private copies.  systemctl is tests/helpers/systemctl
 # (no systemd in the namespace); mxshim, mxshimd and the unit are the build
