@@ -106,6 +106,18 @@ run(struct event_base *base, const struct outcome *o)
 	}
 }
 
+/* Run until the callback: exactly one, NULL or not as said; clean up. */
+static void
+expect_one_call(struct event_base *base, const struct outcome *o,
+    int got_null, int fd)
+{
+	run(base, o);
+	cr_assert_eq(o->calls, 1);
+	cr_assert_eq(o->got_null, got_null);
+	event_base_free(base);
+	close(fd);
+}
+
 Test(confirm, asks_mx_with_edns_and_takes_only_its_answer)
 {
 	struct event_base	*base = event_base_new();
@@ -128,13 +140,9 @@ Test(confirm, asks_mx_with_edns_and_takes_only_its_answer)
 	run(base, &o);
 	cr_assert_eq(o.calls, 0, "took an answer with another ID, or no QR");
 	answer(fd, &q, id_of(q.pkt), 1);
-	run(base, &o);
-	cr_assert_eq(o.calls, 1);
-	cr_assert_eq(o.got_null, 0);
+	expect_one_call(base, &o, 0, fd);
 	cr_assert_eq(o.len, (size_t)q.len);
 	cr_assert_eq(id_of(o.pkt), id_of(q.pkt));
-	event_base_free(base);
-	close(fd);
 }
 
 Test(confirm, a_refusing_upstream_leaves_the_other)
@@ -153,11 +161,7 @@ Test(confirm, a_refusing_upstream_leaves_the_other)
 	run(base, &o);
 	cr_assert_eq(o.calls, 0);
 	answer(fd, &q, id_of(q.pkt), 1);
-	run(base, &o);
-	cr_assert_eq(o.calls, 1);
-	cr_assert_eq(o.got_null, 0);
-	event_base_free(base);
-	close(fd);
+	expect_one_call(base, &o, 0, fd);
 }
 
 Test(confirm, silence_ends_at_the_timeout)
@@ -171,11 +175,7 @@ Test(confirm, silence_ends_at_the_timeout)
 	    on_answer, &o));
 	event_base_loop(base, EVLOOP_NONBLOCK);
 	cr_assert_eq(o.calls, 0, "called back before the timeout");
-	run(base, &o);
-	cr_assert_eq(o.calls, 1);
-	cr_assert_eq(o.got_null, 1);
-	event_base_free(base);
-	close(fd);
+	expect_one_call(base, &o, 1, fd);
 }
 
 Test(confirm, cancel_and_refusals)
