@@ -101,14 +101,15 @@ static int
 cmd_status(const struct commands_env *env, FILE *out)
 {
 	const struct mxshimd_options	*cfg = env->cfg;
-	char			 addr[NETADDR_STRLEN];
+	char			 addr[NETADDR_STRLEN], last[160];
 	size_t			 i;
 
 	fprintf(out, "version: %s\nuptime: %lld\nrules: %s\n",
 	    PACKAGE_VERSION, (long long)(time(NULL) - env->started),
 	    cfg->rules_path);
 	status_rules(out);
-	fprintf(out, "last-reload: %s\n", env->last_reload);
+	env->last_reload(last, sizeof(last));
+	fprintf(out, "last-reload: %s\n", last);
 	for (i = 0; i < cfg->nupstream; i++) {
 		netaddr_format((const struct sockaddr *)&cfg->upstream[i].ss,
 		    addr, sizeof(addr));
@@ -300,6 +301,14 @@ cmd_flush(const struct commands_env *env, FILE *out)
 	}
 	fprintf(out, "flushed %u of %u workers\n", done, env->nworkers);
 	return done == env->nworkers ? 0 : -1;
+}
+
+int
+commands_slow(void *arg, int argc, char **argv)
+{
+	(void)arg;
+	(void)argc;
+	return strcmp(argv[0], "status") == 0 || strcmp(argv[0], "route") == 0;
 }
 
 int

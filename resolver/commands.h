@@ -1,8 +1,11 @@
 /*
  * resolver/commands.h - what `mxshim ctl` can ask mxshimd: reload,
  * status, stats [--reset], top [N], route NAME [--client IP], flush.
- * Run by the main thread (control.h), one request at a time; each writes
- * its reply lines to a stream and says ok or error.
+ * Each writes its reply lines to a stream and says ok or error.  status
+ * and route wait on the network (upstream probes, real MX lookups), so
+ * they are slow (control.h): they run in threads of their own and read
+ * only what is safe from any thread (the options, the reference-counted
+ * rule set, last_reload()).  The others run on the main thread.
  */
 #ifndef MXSHIMD_COMMANDS_H
 #define MXSHIMD_COMMANDS_H
@@ -26,10 +29,15 @@ struct commands_env {
 	 * "kept generation G").  0 or -1.
 	 */
 	int			(*reload)(FILE *out);
-	const char		*last_reload;	/* "none", "ok at ...", ... */
+	/* How the last reload went, "none", "ok at ...", into buf; safe
+	   from any thread. */
+	void			(*last_reload)(char *buf, size_t len);
 };
 
 /* A control_fn: arg is a struct commands_env. */
 int commands_run(void *arg, int argc, char **argv, FILE *out);
+
+/* A control_slow_fn: status and route, which wait on the network. */
+int commands_slow(void *arg, int argc, char **argv);
 
 #endif /* MXSHIMD_COMMANDS_H */

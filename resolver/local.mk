@@ -46,3 +46,5 @@ EXTRA_DIST += tests/integration/resolver_rules.sh \
 	bench/resolver/instr.sh tests/integration/resolver_zones.sh
 # sd_notify(3): resolver/notify.c
 EXTRA_DIST += tests/integration/resolver_notify.sh tests/helpers/notify_listen.py
+# the control socket's slow commands off the main loop: resolver/control.h
+EXTRA_DIST += tests/integration/resolver_ctl_async.sh

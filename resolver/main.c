@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -64,7 +65,9 @@ struct reload {
 static struct worker	*workers[OPT_MAX_THREADS];
 static unsigned		 nworkers;
 static struct worker_shared shared;
+/* written by the main thread; read by `status` in its own thread too */
 static char		 last_reload[160] = "none";
+static pthread_mutex_t	 last_reload_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Where a load's messages go: the log, and a control client's reply. */
 struct load_report {
@@ -225,8 +228,10 @@ reload_result(int ok)
 	if (gmtime_r(&now, &tm) == NULL ||
 	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		when[0] = '\0';
+	pthread_mutex_lock(&last_reload_lock);
 	snprintf(last_reload, sizeof(last_reload), "%s at %s (generation %lu)",
 	    ok ? "ok" : "failed", when, ruleset_generation());
+	pthread_mutex_unlock(&last_reload_lock);
 	stats_add(stats_main(), ok ? STAT_RELOAD_OK : STAT_RELOAD_FAILED);
 	tell_status(0);
 }
@@ -408,6 +413,15 @@ on_signal(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* `status`, from its own thread: a copy made under the lock. */
+static void
+ctl_last_reload(char *buf, size_t len)
+{
+	pthread_mutex_lock(&last_reload_lock);
+	snprintf(buf, len, "%s", last_reload);
+	pthread_mutex_unlock(&last_reload_lock);
+}
+
 /* `mxshim ctl reload`: at once, without waiting for the file to settle. */
 static int
 ctl_reload(FILE *out)
@@ -437,9 +451,10 @@ loop_open(const struct mxshimd_options *cfg, const sigset_t *sigs)
 	}
 	loop.env = (struct commands_env){ .cfg = cfg, .started = time(NULL),
 	    .workers = workers, .reload = ctl_reload,
-	    .last_reload = last_reload };
+	    .last_reload = ctl_last_reload };
 	if (cfg->control != NULL && (loop.control = control_open(cfg->control,
-	    loop.base, commands_run, &loop.env, err, sizeof(err))) == NULL) {
+	    loop.base, commands_run, commands_slow, &loop.env, err,
+	    sizeof(err))) == NULL) {
 		/* the default is a convenience; a path asked for is a must */
 		if (!cfg->control_default) {
 			log_err("%s", err);
@@ -598,8 +613,8 @@ finish(const struct mxshimd_options *cfg, int stop_fd)
 	(void)!write(stop_fd, &(uint64_t){ 1 }, sizeof(uint64_t));
 	for (i = 0; i < nworkers; i++)
 		worker_join(workers[i]);
+	loop_close();		/* waits for control commands using the rules */
 	ruleset_reap(1);
-	loop_close();
 	stats_free();
 	clients_free(shared.tcp);
 	clients_free(shared.inflight);
