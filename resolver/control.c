@@ -27,8 +27,8 @@
 
 /*
  * A slow request, run by its own thread.  The main thread owns everything
- * but text, len and rc, which the thread writes before it hands the job
- * back through the pipe (the write and read order them).
+ * but text and len, which the thread writes before it hands the job back
+ * through the pipe; the main thread reads them after joining it.
  */
 struct job {
 	struct control		*c;
@@ -96,11 +96,11 @@ parse(char *line, char **argv, FILE *f)
 }
 
 /*
- * Close the reply in f (opened on *text, *len) with its last line; rc as
- * a control_fn's.  NULL text: out of memory.
+ * End the reply in f (a memory stream on *text) with its last line, rc
+ * as a control_fn's, and close f.  *text NULL after: out of memory.
  */
 static void
-seal(FILE *f, char **text, size_t *len, int rc)
+seal(FILE *f, char **text, int rc)
 {
 	if (ferror(f))
 		rc = -1;
@@ -159,7 +159,7 @@ job_run(void *arg)
 
 	if ((f = open_memstream(&j->text, &j->len)) != NULL) {
 		rc = j->c->fn(j->c->arg, j->argc, j->argv, f);
-		seal(f, &j->text, &j->len, rc);
+		seal(f, &j->text, rc);
 	}
 	/* a pipe write of a pointer is atomic, and the pipe never fills:
 	   it holds at most CONTROL_MAX_SLOW of them */
@@ -229,15 +229,15 @@ job_start(struct control *c, struct bufferevent *bev, char *line, int argc,
 	}
 	j->c = c;
 	j->bev = bev;
+	j->line = line;
 	j->argc = argc;
 	memcpy(j->argv, argv, (argc + 1) * sizeof(*argv));
 	if ((err = pthread_create(&j->tid, NULL, job_run, j)) != 0) {
 		evbuffer_add_printf(out, "cannot start a thread: %s\nerror\n",
 		    strerror(err));
-		free(j);
+		free(j);	/* not line: the caller's still */
 		return -1;
 	}
-	j->line = line;
 	j->next = c->jobs;
 	c->jobs = j;
 	c->running++;
@@ -271,7 +271,7 @@ run(struct control *c, struct bufferevent *bev, char *line)
 	}
 	if (argc > 0)
 		rc = c->fn(c->arg, argc, argv, f);
-	seal(f, &text, &len, rc);
+	seal(f, &text, rc);
 	deliver(out, text, len);
 	return 0;
 }
