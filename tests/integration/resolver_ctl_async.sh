@@ -133,10 +133,19 @@ t_like "$(cat "$T_DIR/status.out")" "^last-reload: ok at " \
 
 # ---- more than 4 at once: busy ----
 BGS=""
-for n in 1 2 3 4; do
+for n in 1 2 3; do
 	route_bg "busy$n.plain.example" "$T_DIR/b$n"
 	BGS="$BGS $BG"
 done
+# the fourth client goes away at once: its route runs on all the same,
+# and its reply goes nowhere
+python3 - "$SOCK" <<'PYEOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.sendall(b"route busy4.plain.example\n")
+s.close()
+PYEOF
 asked busy1.plain.example busy2.plain.example busy3.plain.example \
     busy4.plain.example
 set -- $(timed busy ctl route busy5.plain.example)
@@ -152,11 +161,11 @@ for pid in $BGS; do
 	wait "$pid"
 done
 ok=0
-for n in 1 2 3 4; do
+for n in 1 2 3; do
 	set -- $(cat "$T_DIR/b$n.rc")
 	[ "$1" = 0 ] && grep -Eq "$TEMPFAIL" "$T_DIR/b$n.out" && ok=$((ok + 1))
 done
-t_is "$ok" 4 "the 4 routes all get their reply"
+t_is "$ok" 3 "the 3 routes whose clients wait all get their reply"
 set -- $(timed again ctl route again.plain.example)
 t_is "$1" 0 "once they are done, a route is served again"
 
