@@ -101,7 +101,8 @@ static int
 cmd_status(const struct commands_env *env, FILE *out)
 {
 	const struct mxshimd_options	*cfg = env->cfg;
-	char			 addr[NETADDR_STRLEN], last[160];
+	char			 addr[NETADDR_STRLEN];
+	char			 last[COMMANDS_LAST_RELOAD_MAX];
 	size_t			 i;
 
 	fprintf(out, "version: %s\nuptime: %lld\nrules: %s\n",

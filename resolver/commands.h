@@ -17,6 +17,9 @@
 
 struct worker;
 
+/* last_reload()'s text at most, the NUL included */
+#define COMMANDS_LAST_RELOAD_MAX	160
+
 /* What the commands work on, owned by main(). */
 struct commands_env {
 	const struct mxshimd_options	*cfg;
@@ -29,8 +32,8 @@ struct commands_env {
 	 * "kept generation G").  0 or -1.
 	 */
 	int			(*reload)(FILE *out);
-	/* How the last reload went, "none", "ok at ...", into buf; safe
-	   from any thread. */
+	/* How the last reload went, "none", "ok at ...", into buf (len
+	   COMMANDS_LAST_RELOAD_MAX is enough); safe from any thread. */
 	void			(*last_reload)(char *buf, size_t len);
 };
 

@@ -37,7 +37,7 @@ struct job {
 	char			*argv[CONTROL_MAX_ARGS + 1];
 	int			 argc;
 	pthread_t		 tid;
-	char			*text;		/* the reply, "ok"/"error" too */
+	char			*text;		/* the reply, last line too */
 	size_t			 len;
 	struct job		*next;		/* in c->jobs */
 };
@@ -48,7 +48,7 @@ struct control {
 	control_slow_fn		*slow;
 	void			*arg;
 	char			*path;
-	int			 done_fd[2];	/* finished jobs: their pointers */
+	int			 done_fd[2];	/* finished jobs, by pointer */
 	struct event		*done_ev;
 	struct job		*jobs;		/* started, not yet collected */
 	unsigned		 running;

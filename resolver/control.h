@@ -49,11 +49,11 @@ typedef int control_slow_fn(void *arg, int argc, char **argv);
 
 /*
  * Listen on path, serving requests with fn(arg, ...) on base, the slow
- * ones (slow(arg, ...) nonzero; slow NULL: none) off the main thread.  The socket
- * is made mode 0660, its directory (the last level only) 0750 when it has
- * to be created.  A socket left there by a daemon that is gone is
- * replaced; one where a daemon still answers is not.  Returns NULL with a
- * message in err.
+ * ones (slow(arg, ...) nonzero; slow NULL: none) off the main thread.
+ * The socket is made mode 0660, its directory (the last level only) 0750
+ * when it has to be created.  A socket left there by a daemon that is
+ * gone is replaced; one where a daemon still answers is not.  Returns
+ * NULL with a message in err.
  */
 struct control *control_open(const char *path, struct event_base *base,
     control_fn *fn, control_slow_fn *slow, void *arg, char *err,

@@ -66,7 +66,7 @@ static struct worker	*workers[OPT_MAX_THREADS];
 static unsigned		 nworkers;
 static struct worker_shared shared;
 /* written by the main thread; read by `status` in its own thread too */
-static char		 last_reload[160] = "none";
+static char		 last_reload[COMMANDS_LAST_RELOAD_MAX] = "none";
 static pthread_mutex_t	 last_reload_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Where a load's messages go: the log, and a control client's reply. */
