@@ -182,9 +182,11 @@ print_real(FILE *f, const struct nexthop *nh)
 		fprintf(f, "0 %s\t# implicit MX: no MX records, the MTA "
 		    "delivers to the domain's own address\n", rr->name);
 		break;
-	default:
+	case NEXTHOP_NXDOMAIN:
 		fprintf(f, "# NXDOMAIN: %s does not exist; the MTA would "
 		    "bounce\n", rr->name);
+		return;
+	default:	/* SERVFAIL: the explanation says it */
 		return;
 	}
 	fprintf(f, "# TTL %u\n", rr->ttl);

@@ -147,6 +147,9 @@ out=$("$MXSHIM" route --rules "$T_DIR/client.conf" --upstream "127.0.0.1@$dead" 
 t_is "$rc" 75 "route: no override and upstream down exits 75 (the real MX unknown)"
 t_like "$out" "SERVFAIL: the real MX records of own\.example could not be fetched" \
     "... and says SERVFAIL for the name's own records"
+printf '%s\n' "$out" >"$T_DIR/route-down.out"
+t_absent 'NXDOMAIN|bounce' "$T_DIR/route-down.out" \
+    "... and nothing about NXDOMAIN or a bounce"
 
 "$MXSHIM" route --rules "$rules" --upstream "$up" 'bad..name' 2>"$T_DIR/err"; rc=$?
 t_is "$rc" 1 "route: an invalid domain exits 1"
