@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -315,13 +316,42 @@ compare_text(const char *s, const char *lowered, size_t llen)
 	return s[i] == '\0' ? 0 : 1;
 }
 
+/*
+ * One match block per thread, made at its first regex and freed when the
+ * thread ends: a pthread key rather than _Thread_local, whose block a
+ * program making short-lived threads (the shim in a threaded sender,
+ * mxshimd's slow control commands) would lose at each thread's end.
+ */
+static pthread_once_t	match_once = PTHREAD_ONCE_INIT;
+static pthread_key_t	match_key;
+static int		match_key_ok;
+
+static void
+match_data_free(void *md)
+{
+	pcre2_match_data_free(md);
+}
+
+static void
+match_key_create(void)
+{
+	match_key_ok = pthread_key_create(&match_key, match_data_free) == 0;
+}
+
 static pcre2_match_data *
 thread_match_data(void)
 {
-	static _Thread_local pcre2_match_data *md;
+	pcre2_match_data *md;
 
-	if (md == NULL)
-		md = pcre2_match_data_create(1, NULL);
+	if (pthread_once(&match_once, match_key_create) != 0 || !match_key_ok)
+		return NULL;
+	if ((md = pthread_getspecific(match_key)) != NULL)
+		return md;
+	if ((md = pcre2_match_data_create(1, NULL)) != NULL &&
+	    pthread_setspecific(match_key, md) != 0) {
+		pcre2_match_data_free(md);
+		md = NULL;
+	}
 	return md;
 }
 

@@ -6,7 +6,7 @@ CRIT_LIBS = $(CRITERION_LIBS)
 UNIT_TESTS = tests/unit/test_rules
 tests_unit_test_rules_SOURCES = tests/unit/test_rules.c tests/unit/rules_fixture.h
 tests_unit_test_rules_CFLAGS = $(CRIT_CFLAGS)
-tests_unit_test_rules_LDADD = rules/librules.la $(CRIT_LIBS)
+tests_unit_test_rules_LDADD = rules/librules.la $(CRIT_LIBS) $(PTHREAD_LIBS)
 
 UNIT_TESTS += tests/unit/test_answer
 tests_unit_test_answer_SOURCES = tests/unit/test_answer.c
