@@ -130,8 +130,7 @@ on_confirm(void *arg, const uint8_t *pkt, size_t len)
 	struct second_look *sl = arg;
 
 	sl->done = 1;
-	if (pkt == NULL || answer_read_real_mx(sl->name, pkt, len, sl->st,
-	    sl->rr) == -1)
+	if (answer_read_real_mx(sl->name, pkt, len, sl->st, sl->rr) == -1)
 		answer_real_tempfail(sl->name, sl->st, sl->rr);
 }
 

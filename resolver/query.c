@@ -75,9 +75,6 @@
 #define FLAG_OPCODE(f)	(((f) >> 11) & 0xf)
 #define TROUBLE_EVERY	10	/* seconds between upstream warnings */
 #define RETRY_MAX	1	/* retries of one lookup failed at once */
-#define SECOND_LOOK_FAILED(pkt)	((pkt) == NULL ? \
-	"did not answer a second look in time" : \
-	"answered a second look with \"try later\" (BADVERS, a referral)")
 
 enum query_mode { Q_RELAY, Q_NEED };
 enum query_state {
@@ -618,6 +615,19 @@ reply_servfail(struct query *qr, enum stat_id cause)
 	reply(qr, n > 0 ? scratch : NULL, n > 0 ? (size_t)n : 0);
 }
 
+/* The time left before qr's deadline; -1 when it has passed. */
+static int
+time_left(const struct query *qr, struct timeval *left)
+{
+	struct timeval now;
+
+	event_base_gettimeofday_cached(qr->p->env.base, &now);
+	if (!timercmp(&now, &qr->deadline, <))
+		return -1;
+	timersub(&qr->deadline, &now, left);
+	return 0;
+}
+
 /* Relay the upstream's packet, or SERVFAIL when it cannot be. */
 static void
 relay_send(struct query *qr, const uint8_t *packet, size_t len)
@@ -659,40 +669,51 @@ read_mx(struct query *qr, const char *name, const uint8_t *pkt, size_t len,
 {
 	struct answer_real_store *st = qr->store[qr->real.count];
 
-	if (pkt == NULL ||
-	    answer_read_real_mx(name, pkt, len, st, rr) == -1)
+	if (answer_read_real_mx(name, pkt, len, st, rr) == -1)
 		answer_real_tempfail(name, st, rr);
 }
 
-/* The upstreams' own answer to a relayed MX question (confirm.h). */
+/*
+ * The upstreams' own answer to MX of name (confirm.h; NULL: none in
+ * time) into rr; the trouble is logged when it says "try later".
+ */
+static void
+read_second_look(struct query *qr, const char *name, const uint8_t *pkt,
+    size_t len, struct rules_real_rrset *rr)
+{
+	qr->confirm = NULL;	/* freed when the callback returns */
+	read_mx(qr, name, pkt, len, rr);
+	if (rr->status == RULES_REAL_TEMPFAIL)
+		upstream_trouble(qr->p, &qr->q, pkt == NULL ?
+		    "did not answer a second look in time" :
+		    "answered a second look with \"try later\" "
+		    "(BADVERS, a referral)");
+}
+
+/* The second look at a relayed MX question: relay it, or SERVFAIL. */
 static void
 relay_confirmed(void *arg, const uint8_t *pkt, size_t len)
 {
 	struct query		*qr = arg;
 	struct rules_real_rrset	 rr;
 
-	qr->confirm = NULL;	/* freed when this returns */
-	read_mx(qr, qr->q.qname, pkt, len, &rr);
-	if (rr.status == RULES_REAL_TEMPFAIL) {
-		upstream_trouble(qr->p, &qr->q, SECOND_LOOK_FAILED(pkt));
+	read_second_look(qr, qr->q.qname, pkt, len, &rr);
+	if (rr.status == RULES_REAL_TEMPFAIL)
 		reply_servfail(qr, STAT_SF_FAILURE);
-	} else
+	else
 		relay_send(qr, pkt, len);
 	qr->state = Q_DONE;
 	event_active(&qr->ev, EV_TIMEOUT, 1);
 }
 
-/* The upstreams' own answer to a NODATA a rule needs (confirm.h). */
+/* The second look at a NODATA a rule needs: evaluate again with it. */
 static void
 need_confirmed(void *arg, const uint8_t *pkt, size_t len)
 {
 	struct query		*qr = arg;
 	struct rules_real_rrset	 rr;
 
-	qr->confirm = NULL;	/* freed when this returns */
-	read_mx(qr, qr->lookup, pkt, len, &rr);
-	if (rr.status == RULES_REAL_TEMPFAIL)
-		upstream_trouble(qr->p, &qr->q, SECOND_LOOK_FAILED(pkt));
+	read_second_look(qr, qr->lookup, pkt, len, &rr);
 	(void)rules_real_add(&qr->real, &rr);
 	qr->state = Q_REEVALUATE;
 	event_active(&qr->ev, EV_TIMEOUT, 1);
@@ -707,13 +728,11 @@ static int
 confirm_nodata(struct query *qr, const char *name, confirm_cb *cb)
 {
 	struct query_pool	*p = qr->p;
-	struct timeval		 now, left;
+	struct timeval		 left;
 	unsigned		 ms;
 
-	event_base_gettimeofday_cached(p->env.base, &now);
-	if (!timercmp(&now, &qr->deadline, <))
+	if (time_left(qr, &left) == -1)
 		return -1;
-	timersub(&qr->deadline, &now, &left);
 	ms = (unsigned)(left.tv_sec * 1000 + left.tv_usec / 1000);
 	qr->confirm = confirm_start(p->env.base, p->cfg->upstream,
 	    p->cfg->nupstream, name, ms ? ms : 1, cb, qr);
@@ -887,13 +906,11 @@ static int
 lookup(struct query *qr, const char *name, int type, int cls)
 {
 	struct query_pool	*p = qr->p;
-	struct timeval		 now, left;
+	struct timeval		 left;
 	int			 rc, id;
 
-	event_base_gettimeofday_cached(p->env.base, &now);
-	if (!timercmp(&now, &qr->deadline, <) || p->up == NULL)
+	if (time_left(qr, &left) == -1 || p->up == NULL)
 		return -1;
-	timersub(&qr->deadline, &now, &left);
 	qr->state = Q_WAITING;
 	evtimer_add(&qr->ev, &left);
 	qr->up = p->up;
